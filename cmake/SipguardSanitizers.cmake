@@ -5,3 +5,9 @@ if(SIPGUARD_SANITIZE)
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# Fuzz builds: coverage instrumentation for every library the fuzzers link,
+# not only for the fuzzer's own file (which gets -fsanitize=fuzzer).
+if(SIPGUARD_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

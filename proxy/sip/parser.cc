@@ -151,7 +151,10 @@ ParseError Parse(std::string_view data, Transport transport, Message* msg) {
   while (pos < n) {
     err = FindLineEnd(data, pos, &eol);
     if (err == ParseError::kIncomplete) break;
-    if (err != ParseError::kNone) return err;
+    if (err != ParseError::kNone) {
+      finish(prev_eol);  // the field being built ends at the last good line
+      return err;
+    }
     if (eol == pos) {  // the empty line
       finish(prev_eol);
       pos += 2;
@@ -173,6 +176,7 @@ ParseError Parse(std::string_view data, Transport transport, Message* msg) {
     if (msg->header_count_ == Message::kMaxHeaders) return ParseError::kTooManyHeaders;
     current = &msg->headers_[msg->header_count_++];
     current->name = data.substr(pos, name_end - pos);
+    current->value = {};  // never leave a view into a previous message
     current->id = LookupHeader(current->name);
     msg->present_ |= uint64_t{1} << static_cast<unsigned>(current->id);
     value_begin = colon + 1;

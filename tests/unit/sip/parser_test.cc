@@ -171,3 +171,26 @@ TEST_F(ParserTest, MessageIsReusable) {
 
 }  // namespace
 }  // namespace sipguard::sip
+
+namespace sipguard::sip {
+namespace {
+
+// Found by the fuzzer: an error in the middle of a header line left that
+// field's value pointing into the previous message parsed into the same
+// Message (the validator then read freed bytes).
+TEST_F(ParserTest, ErrorMidHeaderLeavesNoViewIntoThePreviousMessage) {
+  std::string first(kInvite);
+  ASSERT_EQ(Run(first), ParseError::kNone);
+  std::string second = kHead + "To: <sip:a@example.com>\r\nFrom: x\ny\r\n\r\n";
+  ASSERT_EQ(Run(second), ParseError::kBadLineEnding);
+  for (const HeaderField& h : msg->headers()) {
+    EXPECT_TRUE(h.value.empty() || (h.value.data() >= second.data() &&
+                                    h.value.data() + h.value.size() <= second.data() + second.size()))
+        << h.name;
+  }
+  first.assign(first.size(), 'X');  // a stale view would now read X's
+  EXPECT_EQ(msg->Find(HeaderId::kTo)->value, "<sip:a@example.com>");
+}
+
+}  // namespace
+}  // namespace sipguard::sip
