@@ -24,6 +24,7 @@ enum : uint16_t {
   kWord = 1 << 8,        // word chars of Call-ID: token plus ( ) < > : \ " / [ ] ? { }
   kPassword = 1 << 9,    // "&" / "=" / "+" / "$" / ","
   kWsp = 1 << 10,        // SP / HTAB
+  kReserved = 1 << 11,   // ";" / "/" / "?" / ":" / "@" / "&" / "=" / "+" / "$" / "," and "[" "]"
 };
 
 constexpr std::array<uint16_t, 256> MakeTable() {
@@ -46,6 +47,7 @@ constexpr std::array<uint16_t, 256> MakeTable() {
   set("()<>:\\\"/[]?{}", kWord);
   set("&=+$,", kPassword);
   set(" \t", kWsp);
+  set(";/?:@&=+$,[]", kReserved);
   return t;
 }
 
@@ -65,6 +67,10 @@ inline bool IsUserUnreserved(char c) { return chars_detail::Has(c, chars_detail:
 inline bool IsParamUnreserved(char c) { return chars_detail::Has(c, chars_detail::kParamUnres); }
 inline bool IsHnvUnreserved(char c) { return chars_detail::Has(c, chars_detail::kHnvUnres); }
 inline bool IsWordChar(char c) { return chars_detail::Has(c, chars_detail::kWord); }
+// reserved / unreserved of RFC 3261 §25.1 (escapes are checked separately).
+inline bool IsUriChar(char c) {
+  return chars_detail::Has(c, chars_detail::kUnreserved | chars_detail::kReserved);
+}
 inline bool IsPasswordChar(char c) { return chars_detail::Has(c, chars_detail::kPassword); }
 // Linear white space inside a header value. Folding has already been
 // validated by the message parser (CRLF is always followed by SP/HTAB inside a

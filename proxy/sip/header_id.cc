@@ -77,11 +77,40 @@ HeaderId Compact(char c) {
 
 }  // namespace
 
+// Long names bucketed by their lower-case first letter, so a lookup compares
+// against two or three candidates instead of all of them.
+struct Buckets {
+  std::array<std::array<uint8_t, 8>, 26> index{};  // positions in kNames
+  std::array<uint8_t, 26> size{};
+};
+
+constexpr Buckets MakeBuckets() {
+  Buckets b{};
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    size_t letter = static_cast<size_t>((kNames[i].name[0] | 0x20) - 'a');
+    b.index[letter][b.size[letter]++] = static_cast<uint8_t>(i);
+  }
+  return b;
+}
+constexpr Buckets kBuckets = MakeBuckets();
+
+// Case-insensitive compare of a header name against a known name (letters
+// and '-' only). Folding with |0x20 cannot make another token byte equal a
+// letter or '-' (only letters fold onto letters; '-' only matches itself).
+bool SameName(std::string_view known, std::string_view name) {
+  for (size_t i = 0; i < known.size(); ++i) {
+    if ((known[i] | 0x20) != (name[i] | 0x20)) return false;
+  }
+  return true;
+}
+
 HeaderId LookupHeader(std::string_view name) {
-  if (name.size() == 1) return IsAlpha(name[0]) ? Compact(name[0]) : HeaderId::kOther;
-  for (const Entry& e : kNames) {
-    // Length first: most names are rejected without touching their bytes.
-    if (e.name.size() == name.size() && EqualsIgnoreCase(e.name, name)) return e.id;
+  if (name.empty() || !IsAlpha(name[0])) return HeaderId::kOther;
+  if (name.size() == 1) return Compact(name[0]);
+  size_t letter = static_cast<size_t>((name[0] | 0x20) - 'a');
+  for (size_t k = 0; k < kBuckets.size[letter]; ++k) {
+    const Entry& e = kNames[kBuckets.index[letter][k]];
+    if (e.name.size() == name.size() && SameName(e.name, name)) return e.id;
   }
   return HeaderId::kOther;
 }

@@ -81,10 +81,11 @@ class Message {
   std::string_view start_line() const { return start_line_; }
   std::span<const HeaderField> headers() const { return {headers_.data(), header_count_}; }
 
-  // First field with this id, or nullptr. Counts every field, all header
-  // lines of that name (not the comma-separated values inside them).
+  // First field with this id, or nullptr. Count() counts header lines of
+  // that name (not the comma-separated values inside them), saturating at
+  // 255. Both are O(1): the parser records them as it goes.
   const HeaderField* Find(HeaderId id) const;
-  size_t Count(HeaderId id) const;
+  size_t Count(HeaderId id) const { return count_[static_cast<size_t>(id)]; }
 
   // The body as framed by Content-Length (or the rest of the datagram when
   // there is none); trailing bytes of a datagram beyond Content-Length are
@@ -105,7 +106,9 @@ class Message {
   std::array<HeaderField, kMaxHeaders> headers_;
   size_t header_count_ = 0;
   size_t trailing_ = 0;
-  uint64_t present_ = 0;  // bit per HeaderId seen, to answer Find() quickly
+  static constexpr size_t kIds = static_cast<size_t>(HeaderId::kCount);
+  std::array<uint8_t, kIds> count_{};  // header lines per HeaderId
+  std::array<uint8_t, kIds> first_{};  // index of the first one, valid when count_ > 0
   bool is_request_ = false;
   bool has_content_length_ = false;
 };

@@ -2,6 +2,7 @@
 // one table load per byte.
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "sip/chars.h"
 #include "sip/message.h"
@@ -25,7 +26,23 @@ constexpr std::array<bool, 256> kSpecial = MakeSpecial();
 // kBadLineEnding, kControlCharacter, or kIncomplete when the data ends first.
 ParseError FindLineEnd(std::string_view data, size_t pos, size_t* eol) {
   const size_t n = data.size();
-  for (size_t i = pos; i < n; ++i) {
+  size_t i = pos;
+  // Eight bytes at a time while none is special: a byte b is < 0x20 iff
+  // (b - 0x20) borrows into its high bit while b's own high bit is clear;
+  // 0x7f is found as a zero byte of b ^ 0x7f. HTAB is rare: any hit falls back
+  // to the exact per-byte loop below.
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  while (i + 8 <= n) {
+    uint64_t w;
+    std::memcpy(&w, data.data() + i, 8);
+    uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    uint64_t x = w ^ (kOnes * 0x7f);
+    uint64_t del = (x - kOnes) & ~x & kHigh;
+    if ((below_space | del) != 0) break;
+    i += 8;
+  }
+  for (; i < n; ++i) {
     if (!kSpecial[static_cast<unsigned char>(data[i])]) continue;
     if (data[i] == '\r') {
       if (i + 1 == n) return ParseError::kIncomplete;
@@ -34,9 +51,8 @@ ParseError FindLineEnd(std::string_view data, size_t pos, size_t* eol) {
       return ParseError::kNone;
     }
     if (data[i] == '\n') return ParseError::kBadLineEnding;
-    // A control byte is legal only as a quoted-pair ("\" CHAR, RFC 3261
-    // §25.1; RFC 4475 intmeth): an odd run of backslashes escapes it. The
-    // value parsers check that such pairs sit inside quoted strings.
+    // A control byte is legal only as a quoted-pair ("\\" CHAR, RFC 3261
+    // §25.1; RFC 4475 intmeth): an odd run of backslashes escapes it.
     size_t backslashes = 0;
     while (i - backslashes > pos && data[i - backslashes - 1] == '\\') ++backslashes;
     if (backslashes % 2 == 0) return ParseError::kControlCharacter;
@@ -89,28 +105,18 @@ void Message::Reset() {
   status_text_ = reason_ = body_ = {};
   header_count_ = 0;
   trailing_ = 0;
-  present_ = 0;
+  count_.fill(0);
   is_request_ = false;
   has_content_length_ = false;
 }
 
 const HeaderField* Message::Find(HeaderId id) const {
-  if ((present_ & (uint64_t{1} << static_cast<unsigned>(id))) == 0) return nullptr;
-  for (size_t i = 0; i < header_count_; ++i) {
-    if (headers_[i].id == id) return &headers_[i];
-  }
-  return nullptr;
-}
-
-size_t Message::Count(HeaderId id) const {
-  if ((present_ & (uint64_t{1} << static_cast<unsigned>(id))) == 0) return 0;
-  size_t count = 0;
-  for (size_t i = 0; i < header_count_; ++i) count += headers_[i].id == id ? size_t{1} : size_t{0};
-  return count;
+  size_t i = static_cast<size_t>(id);
+  return count_[i] == 0 ? nullptr : &headers_[first_[i]];
 }
 
 ParseError Parse(std::string_view data, Transport transport, Message* msg) {
-  static_assert(static_cast<unsigned>(HeaderId::kCount) <= 64, "present_ bitmask too small");
+  static_assert(Message::kMaxHeaders <= 256, "first_ holds header indexes in a byte");
   msg->Reset();
   const bool stream = transport == Transport::kStream;
   const size_t n = data.size();
@@ -178,7 +184,9 @@ ParseError Parse(std::string_view data, Transport transport, Message* msg) {
     current->name = data.substr(pos, name_end - pos);
     current->value = {};  // never leave a view into a previous message
     current->id = LookupHeader(current->name);
-    msg->present_ |= uint64_t{1} << static_cast<unsigned>(current->id);
+    size_t id = static_cast<size_t>(current->id);
+    if (msg->count_[id] == 0) msg->first_[id] = static_cast<uint8_t>(msg->header_count_ - 1);
+    if (msg->count_[id] < 255) ++msg->count_[id];
     value_begin = colon + 1;
     prev_eol = eol;
     pos = eol + 2;

@@ -26,12 +26,6 @@ bool AllEscapedOr(std::string_view s, Pred allowed) {
 
 bool IsParamChar(char c) { return IsUnreserved(c) || IsParamUnreserved(c); }
 bool IsHeaderChar(char c) { return IsUnreserved(c) || IsHnvUnreserved(c); }
-bool IsUriChar(char c) {
-  // reserved / unreserved (RFC 3261 §25.1), escapes handled separately.
-  return IsUnreserved(c) || (c != '\0' && std::string_view(";/?:@&=+$,[]").find(c) !=
-                                              std::string_view::npos);
-}
-
 bool ParseHostname(std::string_view s) {
   if (s.empty() || s.size() > kMaxHostLength) return false;
   if (s.back() == '.') s.remove_suffix(1);  // fully qualified form "example.com."

@@ -88,15 +88,7 @@ class Validator {
     if (parse_error == ParseError::kEmpty || parse_error == ParseError::kBadStartLine) {
       return Reject(CheckForParseError(parse_error));
     }
-    // Never answer a response or an ACK (RFC 3261 §17.1.1.3, §16.7).
-    can_reply_ = request_ && msg_.method() != "ACK" && TopViaRoutable(msg_);
-    if (parse_error != ParseError::kNone) {
-      Check c = CheckForParseError(parse_error);
-      // A header section we could not split gives nothing to build a reply
-      // from that we can trust (OpenSIPS retcode -2: drop).
-      if (Describe(c).retcode == -2) can_reply_ = false;
-      return Reject(c);
-    }
+    if (parse_error != ParseError::kNone) return Reject(CheckForParseError(parse_error));
     Verdict v = request_ ? StartLineOfRequest() : StartLineOfResponse();
     if (!v.ok()) return v;
     if (v = Presence(); !v.ok()) return v;
@@ -111,8 +103,15 @@ class Validator {
     v.check = check;
     v.header = h != nullptr ? h->name : std::string_view();
     v.detail = detail;
-    uint16_t status = Describe(check).status;
-    v.action = status != 0 && can_reply_ ? Action::kReply : Action::kDrop;
+    const CheckInfo& info = Describe(check);
+    // Never answer a response or an ACK (RFC 3261 §17.1.1.3, §16.7); a header
+    // section we could not split gives nothing trustworthy to build a reply
+    // from (OpenSIPS retcode -2: drop); and a reply needs a routable top Via.
+    // Decided here, on the reject path only, so valid traffic never pays.
+    bool can_reply = info.status != 0 && request_ && info.retcode != -2 &&
+                     msg_.method() != "ACK" && TopViaRoutable(msg_);
+    uint16_t status = info.status;
+    v.action = can_reply ? Action::kReply : Action::kDrop;
     v.status = v.action == Action::kReply ? status : 0;
     return v;
   }
@@ -225,7 +224,6 @@ class Validator {
   const Message& msg_;
   const ValidatorOptions& options_;
   bool request_ = false;
-  bool can_reply_ = false;
   CSeqValue cseq_;
   int max_forwards_ = -1;  // -1 = absent
 };

@@ -1,5 +1,7 @@
 #include "sip/values.h"
 
+#include <array>
+
 #include "sip/chars.h"
 
 namespace sipguard::sip {
@@ -41,11 +43,22 @@ bool SkipQuotedString(std::string_view s, size_t pos, size_t* end) {
   return false;
 }
 
+// Bytes the list splitter must look at; everything else is skipped.
+constexpr std::array<bool, 256> MakeListSpecial() {
+  std::array<bool, 256> t{};
+  t['"'] = t['<'] = t['>'] = t[','] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kListSpecial = MakeListSpecial();
+
 bool ListSplitter::Next(std::string_view* element) {
   if (done_ || error_) return false;
   size_t i = 0;
   bool in_angle = false;
-  while (i < rest_.size()) {
+  const size_t n = rest_.size();
+  while (i < n) {
+    while (i < n && !kListSpecial[static_cast<unsigned char>(rest_[i])]) ++i;
+    if (i == n) break;
     char c = rest_[i];
     if (c == '"' && !in_angle) {
       size_t end = 0;
