@@ -5,7 +5,9 @@
 
 #include "validate_command.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   CLI::App app{"sipguard-proxy: validating SIP proxy", "sipguard-proxy"};
   app.set_version_flag("--version", "sipguard-proxy " SIPGUARD_VERSION);
   app.require_subcommand(1);
@@ -32,4 +34,17 @@ int main(int argc, char** argv) {
   validate.transport =
       transport == "tcp" ? sipguard::sip::Transport::kStream : sipguard::sip::Transport::kDatagram;
   return sipguard::RunValidate(validate, std::cout, std::cerr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Library code reports errors as values; what can still throw here is the
+  // standard library running out of memory. Say so instead of aborting.
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "sipguard-proxy: " << e.what() << "\n";
+    return sipguard::kExitUsageOrIo;
+  }
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <ostream>
+#include <system_error>
 
 #include "sip/validator.h"
 
@@ -13,9 +14,13 @@ namespace {
 
 struct FileCloser {
   void operator()(FILE* f) const {
-    if (f != nullptr && f != stdin) std::fclose(f);
+    // Read-only: a failing fclose loses nothing.
+    if (f != nullptr && f != stdin) (void)std::fclose(f);
   }
 };
+
+// strerror() is not thread-safe; the generic category's message is.
+std::string ErrnoText(int e) { return std::error_code(e, std::generic_category()).message(); }
 
 std::string ActionText(const sip::Verdict& v) {
   switch (v.action) {
@@ -34,7 +39,7 @@ void JsonString(std::ostream& out, std::string_view s) {
       out << '\\' << c;
     } else if (u < 0x20 || u == 0x7f) {
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      (void)std::snprintf(buf, sizeof buf, "\\u%04x", u);
       out << buf;
     } else {
       out << c;
@@ -47,8 +52,7 @@ void WriteJson(std::ostream& out, const std::string& file, const sip::Verdict& v
   const sip::CheckInfo& info = sip::Describe(v.check);
   out << "{\"file\":";
   JsonString(out, file);
-  out << ",\"valid\":" << (v.ok() ? "true" : "false") << ",\"action\":\"" << ActionText(v)
-      << "\"";
+  out << ",\"valid\":" << (v.ok() ? "true" : "false") << ",\"action\":\"" << ActionText(v) << "\"";
   if (!v.ok()) {
     out << ",\"status\":" << v.status << ",\"check\":\"" << info.name
         << "\",\"retcode\":" << info.retcode << ",\"reason\":";
@@ -65,7 +69,7 @@ void WriteJson(std::ostream& out, const std::string& file, const sip::Verdict& v
 
 Result<std::string> ReadMessageFile(const std::string& path) {
   std::unique_ptr<FILE, FileCloser> f(path == "-" ? stdin : std::fopen(path.c_str(), "rb"));
-  if (!f) return Error(path + ": " + std::strerror(errno), errno);
+  if (!f) return Error(path + ": " + ErrnoText(errno), errno);
   std::string data;
   char buf[65536];
   while (true) {
@@ -77,7 +81,7 @@ Result<std::string> ReadMessageFile(const std::string& path) {
     }
     if (n < sizeof buf) break;
   }
-  if (std::ferror(f.get())) return Error(path + ": read error: " + std::strerror(errno), errno);
+  if (std::ferror(f.get())) return Error(path + ": read error: " + ErrnoText(errno), errno);
   return data;
 }
 

@@ -104,8 +104,7 @@ void FormatMessage(const Event& event, std::string* out) {
     case EventType::kTooManyHops:
     case EventType::kLoop:
     case EventType::kAuthFailure:
-    case EventType::kEnumeration:
-      break;
+    case EventType::kEnumeration: break;
   }
 }
 

@@ -16,7 +16,8 @@ enum : uint16_t {
   kAlpha = 1 << 0,
   kDigit = 1 << 1,
   kHex = 1 << 2,
-  kToken = 1 << 3,       // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
+  kToken =
+      1 << 3,  // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
   kUnreserved = 1 << 4,  // alphanum / mark
   kUserUnres = 1 << 5,   // "&" / "=" / "+" / "$" / "," / ";" / "?" / "/"
   kParamUnres = 1 << 6,  // "[" / "]" / "/" / ":" / "&" / "+" / "$"
@@ -53,13 +54,17 @@ constexpr std::array<uint16_t, 256> MakeTable() {
 
 inline constexpr std::array<uint16_t, 256> kTable = MakeTable();
 
-inline bool Has(char c, uint16_t flag) { return (kTable[static_cast<unsigned char>(c)] & flag) != 0; }
+inline bool Has(char c, uint16_t flag) {
+  return (kTable[static_cast<unsigned char>(c)] & flag) != 0;
+}
 
 }  // namespace chars_detail
 
 inline bool IsAlpha(char c) { return chars_detail::Has(c, chars_detail::kAlpha); }
 inline bool IsDigit(char c) { return chars_detail::Has(c, chars_detail::kDigit); }
-inline bool IsAlnum(char c) { return chars_detail::Has(c, chars_detail::kAlpha | chars_detail::kDigit); }
+inline bool IsAlnum(char c) {
+  return chars_detail::Has(c, chars_detail::kAlpha | chars_detail::kDigit);
+}
 inline bool IsHex(char c) { return chars_detail::Has(c, chars_detail::kHex); }
 inline bool IsTokenChar(char c) { return chars_detail::Has(c, chars_detail::kToken); }
 inline bool IsUnreserved(char c) { return chars_detail::Has(c, chars_detail::kUnreserved); }

@@ -113,8 +113,8 @@ HeaderCheck CheckContact(std::string_view value, std::string_view method,
 HeaderCheck CheckCallId(std::string_view value) {
   if (value.empty() || value.size() > kMaxCallIdLength) return Fail(Check::kBadCallId, "length");
   size_t at = value.find('@');
-  if (at == 0 || at + 1 == value.size() || (at != std::string_view::npos &&
-                                            value.find('@', at + 1) != std::string_view::npos)) {
+  if (at == 0 || at + 1 == value.size() ||
+      (at != std::string_view::npos && value.find('@', at + 1) != std::string_view::npos)) {
     return Fail(Check::kBadCallId, "bad '@'");
   }
   for (char c : value) {
@@ -183,13 +183,15 @@ HeaderCheck CheckCredentials(std::string_view value) {
   std::string_view param;
   while (list.Next(&param)) {
     size_t eq = param.find('=');
-    if (eq == std::string_view::npos) return Fail(Check::kBadAuthorization, "parameter without '='");
+    if (eq == std::string_view::npos) {
+      return Fail(Check::kBadAuthorization, "parameter without '='");
+    }
     std::string_view name = TrimLws(param.substr(0, eq));
     std::string_view v = TrimLws(param.substr(eq + 1));
     size_t end = 0;
     bool quoted = !v.empty() && v[0] == '"';
-    if (!IsToken(name) || (quoted ? !SkipQuotedString(v, 0, &end) || end != v.size()
-                                  : !IsToken(v))) {
+    if (!IsToken(name) ||
+        (quoted ? !SkipQuotedString(v, 0, &end) || end != v.size() : !IsToken(v))) {
       return Fail(Check::kBadAuthorization, "bad parameter");
     }
     for (unsigned k = 0; k < 5; ++k) {

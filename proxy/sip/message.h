@@ -31,7 +31,7 @@ enum class Transport : uint8_t {
 };
 
 struct HeaderField {
-  std::string_view name;   // as written, e.g. "v" or "VIA"
+  std::string_view name;  // as written, e.g. "v" or "VIA"
   // The value with leading and trailing white space removed. A folded value
   // keeps its CRLF+WSP sequences inside; value parsers treat them as LWS.
   std::string_view value;

@@ -49,8 +49,8 @@ NameAddrError ParseNameAddr(std::string_view s, AddressForm form, NameAddr* out,
       // No LWS before '<' is accepted (RFC 4475 lwsdisp, a known grammar bug).
       out->display_name = TrimLws(s.substr(0, i));
       angle = true;
-    } else if (i < s.size() && s[i] == ':' && s.substr(0, i).find_first_of(" \t\r\n") ==
-                                                   std::string_view::npos) {
+    } else if (i < s.size() && s[i] == ':' &&
+               s.substr(0, i).find_first_of(" \t\r\n") == std::string_view::npos) {
       i = 0;  // addr-spec: scheme ':' ...
     } else {
       return NameAddrError::kBadDisplayName;  // e.g. "Bell, Alexander <...>" (RFC 4475 baddn)

@@ -19,10 +19,10 @@ struct NameAddr {
   std::string_view display_name;  // quoted (with quotes) or token sequence; may be empty
   std::string_view uri_text;      // inside <...> or the bare addr-spec
   Uri uri;
-  std::string_view params;        // header parameters after the address, from the first ';'
-  std::string_view tag;           // tag= value, empty when absent
-  bool star = false;              // Contact: *
-  bool angle = false;             // written as <...>
+  std::string_view params;  // header parameters after the address, from the first ';'
+  std::string_view tag;     // tag= value, empty when absent
+  bool star = false;        // Contact: *
+  bool angle = false;       // written as <...>
 };
 
 enum class NameAddrError : uint8_t {
@@ -33,7 +33,7 @@ enum class NameAddrError : uint8_t {
   kBadAddrSpec,     // bare addr-spec with '?' or ',' (needs <...>, RFC 3261 §20.10)
   kNeedsAngle,      // Route/Record-Route without <...>
   kBadParams,
-  kBadStar,         // "*" with parameters or outside Contact
+  kBadStar,  // "*" with parameters or outside Contact
 };
 
 std::string_view NameAddrErrorText(NameAddrError e);

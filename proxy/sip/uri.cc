@@ -247,8 +247,7 @@ UriError ParseUri(std::string_view text, Uri* uri) {
   } else if (EqualsIgnoreCase(uri->scheme_text, "sips")) {
     uri->scheme = UriScheme::kSips;
   } else {
-    uri->scheme =
-        EqualsIgnoreCase(uri->scheme_text, "tel") ? UriScheme::kTel : UriScheme::kOther;
+    uri->scheme = EqualsIgnoreCase(uri->scheme_text, "tel") ? UriScheme::kTel : UriScheme::kOther;
     uri->rest = rest;
     if (rest.empty()) return UriError::kBadChars;
     return AllEscapedOr(rest, IsUriChar) ? UriError::kNone : UriError::kBadChars;

@@ -19,17 +19,17 @@ struct Uri {
   std::string_view password;  // escapes intact
   std::string_view host;      // an IPv6 reference keeps its brackets
   HostKind host_kind = HostKind::kNone;
-  uint16_t port = 0;          // 0 = absent
-  std::string_view params;    // ";a=b;lr" including the leading ';', or empty
-  std::string_view headers;   // "?h=v&..." including the '?', or empty
-  std::string_view rest;      // scheme-specific part of kTel/kOther URIs
+  uint16_t port = 0;         // 0 = absent
+  std::string_view params;   // ";a=b;lr" including the leading ';', or empty
+  std::string_view headers;  // "?h=v&..." including the '?', or empty
+  std::string_view rest;     // scheme-specific part of kTel/kOther URIs
 };
 
 enum class UriError : uint8_t {
   kNone = 0,
-  kBadScheme,   // no "scheme:" prefix or an illegal scheme
-  kBadUser,     // illegal character or escape in the userinfo
-  kBadHost,     // missing or malformed host (incl. an unbracketed IPv6 address)
+  kBadScheme,  // no "scheme:" prefix or an illegal scheme
+  kBadUser,    // illegal character or escape in the userinfo
+  kBadHost,    // missing or malformed host (incl. an unbracketed IPv6 address)
   kBadPort,
   kBadParams,   // empty or malformed ;parameter
   kBadHeaders,  // malformed ?headers

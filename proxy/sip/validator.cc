@@ -80,8 +80,7 @@ bool TopViaRoutable(const Message& msg) {
 
 class Validator {
  public:
-  Validator(const Message& msg, const ValidatorOptions& options)
-      : msg_(msg), options_(options) {}
+  Validator(const Message& msg, const ValidatorOptions& options) : msg_(msg), options_(options) {}
 
   Verdict Run(ParseError parse_error) {
     request_ = msg_.is_request();
@@ -108,8 +107,8 @@ class Validator {
     // section we could not split gives nothing trustworthy to build a reply
     // from (OpenSIPS retcode -2: drop); and a reply needs a routable top Via.
     // Decided here, on the reject path only, so valid traffic never pays.
-    bool can_reply = info.status != 0 && request_ && info.retcode != -2 &&
-                     msg_.method() != "ACK" && TopViaRoutable(msg_);
+    bool can_reply = info.status != 0 && request_ && info.retcode != -2 && msg_.method() != "ACK" &&
+                     TopViaRoutable(msg_);
     uint16_t status = info.status;
     v.action = can_reply ? Action::kReply : Action::kDrop;
     v.status = v.action == Action::kReply ? status : 0;
@@ -165,9 +164,7 @@ class Validator {
     for (const HeaderField& h : msg_.headers()) {
       HeaderCheck r;
       switch (h.id) {
-        case HeaderId::kVia:
-          r = CheckVia(h.value, &vias);
-          break;
+        case HeaderId::kVia: r = CheckVia(h.value, &vias); break;
         case HeaderId::kFrom:
           r = CheckAddressList(h.value, AddressForm::kFromTo, /*single=*/true, Check::kBadFrom,
                                Check::kBadFromUser, Check::kBadFromHost);
@@ -213,7 +210,9 @@ class Validator {
       std::string_view tag;
       while (tags.Next(&tag)) {
         bool supported = false;
-        for (std::string_view s : options_.supported_extensions) supported |= EqualsIgnoreCase(s, tag);
+        for (std::string_view s : options_.supported_extensions) {
+          supported |= EqualsIgnoreCase(s, tag);
+        }
         if (!supported) return Reject(Check::kBadExtension, &h, tag);
       }
     }

@@ -98,9 +98,9 @@ Check CheckByName(std::string_view name);
 struct Verdict {
   Action action = Action::kForward;
   Check check = Check::kValid;
-  uint16_t status = 0;          // with kReply: 400, 416, 420, 483, 501, 505
-  std::string_view header;      // offending header's name as written, if any
-  std::string_view detail;      // static refinement, e.g. "bad URI host"; may be empty
+  uint16_t status = 0;      // with kReply: 400, 416, 420, 483, 501, 505
+  std::string_view header;  // offending header's name as written, if any
+  std::string_view detail;  // static refinement, e.g. "bad URI host"; may be empty
 
   bool ok() const { return action == Action::kForward; }
   int retcode() const { return Describe(check).retcode; }

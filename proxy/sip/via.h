@@ -15,12 +15,12 @@ struct Via {
   std::string_view transport;  // any token: UDP, TCP, TLS, SCTP, WS, or unknown ones
   std::string_view host;       // sent-by host; IPv6 keeps brackets
   HostKind host_kind = HostKind::kNone;
-  uint16_t port = 0;           // 0 = absent
-  std::string_view branch;     // empty when absent (RFC 2543 peers)
+  uint16_t port = 0;        // 0 = absent
+  std::string_view branch;  // empty when absent (RFC 2543 peers)
   std::string_view received;
   std::string_view maddr;
   bool has_rport = false;
-  uint16_t rport = 0;          // 0 = "rport" without a value
+  uint16_t rport = 0;  // 0 = "rport" without a value
 };
 
 enum class ViaError : uint8_t {

@@ -63,7 +63,8 @@ std::string WireReady5118(const std::string& lf) {
   std::istringstream lines(head);
   std::string line, out;
   while (std::getline(lines, line)) {
-    if (line.rfind("Content-Length:", 0) == 0) line = "Content-Length: " + std::to_string(body.size()) + "\r";
+    if (line.rfind("Content-Length:", 0) == 0)
+      line = "Content-Length: " + std::to_string(body.size()) + "\r";
     out += line + "\n";
   }
   return out + "\r\n" + body;
@@ -77,9 +78,9 @@ std::string ActionOf(const Verdict& v) {
 
 void RunCorpus(const char* corpus, bool convert) {
   fs::path dir = fs::path(SIPGUARD_SHARED_DIR) / corpus;
-  SIPGUARD_REQUIRE(fs::exists(dir / "EXPECTED.tsv"),
-                   "the " << corpus << " corpus is absent (looked in " << dir
-                          << "; set -DSIPGUARD_SHARED_DIR)");
+  SIPGUARD_REQUIRE(
+      fs::exists(dir / "EXPECTED.tsv"),
+      "the " << corpus << " corpus is absent (looked in " << dir << "; set -DSIPGUARD_SHARED_DIR)");
   std::vector<Expectation> rows = ReadExpected(dir / "EXPECTED.tsv");
   ASSERT_FALSE(rows.empty());
   auto msg = std::make_unique<Message>();

@@ -19,10 +19,10 @@ inline bool StrictTests() {
 }  // namespace sipguard::testing
 
 // Use inside a TEST body: fails (strict) or skips (otherwise) when !cond.
-#define SIPGUARD_REQUIRE(cond, why)                                      \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
+#define SIPGUARD_REQUIRE(cond, why)                                          \
+  do {                                                                       \
+    if (!(cond)) {                                                           \
       if (::sipguard::testing::StrictTests()) FAIL() << "required: " << why; \
-      GTEST_SKIP() << "requirement missing, skipped: " << why;           \
-    }                                                                    \
+      GTEST_SKIP() << "requirement missing, skipped: " << why;               \
+    }                                                                        \
   } while (0)

@@ -75,18 +75,10 @@ TEST(EventInjectionTest, HeadersCannotForgeSourceOrLines) {
         ev.from_uri = "sip:a@b";
         ev.user_agent = "ua";
         switch (field) {
-          case 0:
-            ev.call_id = payload;
-            break;
-          case 1:
-            ev.from_uri = payload;
-            break;
-          case 2:
-            ev.user_agent = payload;
-            break;
-          case 3:
-            ev.method = payload;
-            break;
+          case 0: ev.call_id = payload; break;
+          case 1: ev.from_uri = payload; break;
+          case 2: ev.user_agent = payload; break;
+          case 3: ev.method = payload; break;
           default:  // everything at once
             ev.call_id = ev.from_uri = ev.user_agent = ev.method = payload;
         }

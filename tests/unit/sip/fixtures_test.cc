@@ -90,9 +90,9 @@ TEST(FixtureCoverage, EveryCheckHasAFixture) {
   std::map<std::string, int> seen;
   for (const Fixture& fx : LoadFixtures()) ++seen[fx.check];
   for (const CheckInfo& info : AllChecks()) {
-    EXPECT_GT(seen[std::string(info.name)], 0) << "no fixture proves check '" << info.name
-                                               << "' fires: add tests/fixtures/sip/"
-                                               << info.name << "/<case>.sip";
+    EXPECT_GT(seen[std::string(info.name)], 0)
+        << "no fixture proves check '" << info.name << "' fires: add tests/fixtures/sip/"
+        << info.name << "/<case>.sip";
   }
 }
 

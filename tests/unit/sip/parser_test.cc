@@ -101,7 +101,9 @@ struct FramingCase {
 
 class FramingTest : public ParserTest, public ::testing::WithParamInterface<FramingCase> {};
 
-TEST_P(FramingTest, Frames) { EXPECT_EQ(Run(GetParam().data, GetParam().transport), GetParam().want); }
+TEST_P(FramingTest, Frames) {
+  EXPECT_EQ(Run(GetParam().data, GetParam().transport), GetParam().want);
+}
 
 const std::string kHead = "OPTIONS sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h.example.com\r\n";
 
@@ -116,7 +118,8 @@ INSTANTIATE_TEST_SUITE_P(
                     ParseError::kBadLineEnding},
         FramingCase{"nul", kHead + std::string("To: x\0y\r\n\r\n", 12), Transport::kDatagram,
                     ParseError::kControlCharacter},
-        FramingCase{"escaped_nul", kHead + std::string("To: \"x\\\0y\" <sip:a@b.example>\r\n\r\n", 32),
+        FramingCase{"escaped_nul",
+                    kHead + std::string("To: \"x\\\0y\" <sip:a@b.example>\r\n\r\n", 32),
                     Transport::kDatagram, ParseError::kNone},
         FramingCase{"no_colon", kHead + "Bogus header\r\n\r\n", Transport::kDatagram,
                     ParseError::kBadHeaderLine},
@@ -184,8 +187,9 @@ TEST_F(ParserTest, ErrorMidHeaderLeavesNoViewIntoThePreviousMessage) {
   std::string second = kHead + "To: <sip:a@example.com>\r\nFrom: x\ny\r\n\r\n";
   ASSERT_EQ(Run(second), ParseError::kBadLineEnding);
   for (const HeaderField& h : msg->headers()) {
-    EXPECT_TRUE(h.value.empty() || (h.value.data() >= second.data() &&
-                                    h.value.data() + h.value.size() <= second.data() + second.size()))
+    EXPECT_TRUE(h.value.empty() ||
+                (h.value.data() >= second.data() &&
+                 h.value.data() + h.value.size() <= second.data() + second.size()))
         << h.name;
   }
   first.assign(first.size(), 'X');  // a stale view would now read X's

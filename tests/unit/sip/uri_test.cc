@@ -1,10 +1,11 @@
 // URI, host, Via and address parsing, table-driven.
+#include "sip/uri.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "sip/name_addr.h"
-#include "sip/uri.h"
 #include "sip/via.h"
 
 namespace sipguard::sip {
@@ -99,9 +100,9 @@ TEST(ViaTest, RejectsBadForms) {
 TEST(NameAddrTest, ParsesForms) {
   NameAddr a;
   UriError ue;
-  ASSERT_EQ(ParseNameAddr("\"J \\\"R\\\"\" <sip:j@example.com>;tag=9", AddressForm::kFromTo, &a,
-                          &ue),
-            NameAddrError::kNone);
+  ASSERT_EQ(
+      ParseNameAddr("\"J \\\"R\\\"\" <sip:j@example.com>;tag=9", AddressForm::kFromTo, &a, &ue),
+      NameAddrError::kNone);
   EXPECT_EQ(a.uri_text, "sip:j@example.com");
   EXPECT_EQ(a.tag, "9");
   ASSERT_EQ(ParseNameAddr("sip:j@example.com;tag=1", AddressForm::kFromTo, &a, &ue),
