@@ -33,7 +33,24 @@ bool IsQValue(std::string_view q) {
 }  // namespace
 
 bool IsBroadcastHost(std::string_view host) {
-  return host == "255.255.255.255" || host == "0.0.0.0" || host == "[::]";
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (IsIPv4Text(host)) {
+    // Compare values, not text: "000.000.000.000" is 0.0.0.0.
+    uint64_t parts[4] = {};
+    for (uint64_t& part : parts) {
+      size_t dot = host.find('.');
+      ParseDecimal(host.substr(0, dot), 255, &part);
+      host.remove_prefix(dot == std::string_view::npos ? host.size() : dot + 1);
+    }
+    bool all_zero = (parts[0] | parts[1] | parts[2] | parts[3]) == 0;
+    bool all_ones = (parts[0] & parts[1] & parts[2] & parts[3]) == 255;
+    return all_zero || all_ones;
+  }
+  // The unspecified IPv6 address in any spelling: "::", "0:0:0:0:0:0:0:0",
+  // "::0.0.0.0". Every digit is zero.
+  return IsIPv6Text(host) && host.find_first_not_of("0:.") == std::string_view::npos;
 }
 
 HeaderCheck CheckVia(std::string_view value, size_t* count) {
@@ -48,8 +65,7 @@ HeaderCheck CheckVia(std::string_view value, size_t* count) {
     if (!EqualsIgnoreCase(via.protocol, "SIP") || via.version != "2.0") {
       return Fail(Check::kBadViaVersion);
     }
-    if (IsBroadcastHost(via.host) || via.received == "255.255.255.255" ||
-        via.received == "0.0.0.0") {
+    if (IsBroadcastHost(via.host) || (!via.received.empty() && IsBroadcastHost(via.received))) {
       return Fail(Check::kBroadcastVia);
     }
   }
@@ -175,8 +191,18 @@ HeaderCheck CheckCredentials(std::string_view value) {
   if (scheme.empty() || p == i || p == value.size()) {
     return Fail(Check::kBadAuthorization, "expected scheme and parameters");
   }
-  // auth-param *(COMMA auth-param), auth-param = name EQUAL (token / quoted-string)
   bool is_digest = EqualsIgnoreCase(scheme, "Digest");
+  // token68 credentials (RFC 7235 §2.1; Bearer of RFC 8898): one token of
+  // base64-ish characters, "=" padding only at its end.
+  std::string_view rest = TrimLws(value.substr(p));
+  size_t body = rest.find_first_not_of(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+  if (!is_digest && body != 0 &&
+      (body == std::string_view::npos ||
+       rest.find_first_not_of('=', body) == std::string_view::npos)) {
+    return {};
+  }
+  // auth-param *(COMMA auth-param), auth-param = name EQUAL (token / quoted-string)
   unsigned seen = 0;  // username, realm, nonce, uri, response
   constexpr std::string_view kRequired[] = {"username", "realm", "nonce", "uri", "response"};
   ListSplitter list(value.substr(p));
@@ -203,8 +229,8 @@ HeaderCheck CheckCredentials(std::string_view value) {
   return {};
 }
 
-HeaderCheck CheckOptionTags(std::string_view value) {
-  if (value.empty()) return {};  // Supported may be empty
+HeaderCheck CheckOptionTags(std::string_view value, bool allow_empty) {
+  if (value.empty()) return allow_empty ? HeaderCheck{} : Fail(Check::kBadOptionTags, "empty");
   ListSplitter list(value);
   std::string_view tag;
   while (list.Next(&tag)) {

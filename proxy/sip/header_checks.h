@@ -22,7 +22,9 @@ struct CSeqValue {
   std::string_view method;
 };
 
-// 255.255.255.255, 0.0.0.0 or [::]: never a place to send a reply to.
+// The IPv4 broadcast or unspecified address, or the unspecified IPv6 address,
+// in any spelling (leading zeros, full or compressed form, with or without
+// brackets): never a place to send a reply to.
 bool IsBroadcastHost(std::string_view host);
 
 // Every Via value: syntax, SIP/2.0, branch, received; adds the number of
@@ -55,7 +57,8 @@ HeaderCheck CheckContentType(std::string_view value);
 // carry username, realm, nonce, uri and response. Unknown schemes pass (RFC
 // 4475 regaut01).
 HeaderCheck CheckCredentials(std::string_view value);
-// Require / Proxy-Require / Supported / Unsupported: comma list of tokens.
-HeaderCheck CheckOptionTags(std::string_view value);
+// Require / Proxy-Require / Supported / Unsupported: comma list of tokens;
+// only Supported may be empty (RFC 3261 §25.1).
+HeaderCheck CheckOptionTags(std::string_view value, bool allow_empty);
 
 }  // namespace sipguard::sip

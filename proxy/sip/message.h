@@ -40,7 +40,7 @@ struct HeaderField {
 
 enum class ParseError : uint8_t {
   kNone = 0,
-  kEmpty,                     // no start line at all
+  kEmpty,                     // no start line at all (nothing, or only CRLF keep-alives)
   kBadStartLine,              // first line is neither a request nor a status line
   kBadLineEnding,             // bare CR or LF in the header section
   kControlCharacter,          // NUL or another control byte in the header section
@@ -92,6 +92,8 @@ class Message {
   // not part of the message.
   std::string_view body() const { return body_; }
   bool has_content_length() const { return has_content_length_; }
+  // The empty line ending the header section was seen.
+  bool headers_complete() const { return headers_complete_; }
   // All bytes of this message: start line through the end of body().
   std::string_view bytes() const { return bytes_; }
   // Datagram bytes after body() that were ignored (RFC 4475 dblreq).
@@ -111,6 +113,7 @@ class Message {
   std::array<uint8_t, kIds> first_{};  // index of the first one, valid when count_ > 0
   bool is_request_ = false;
   bool has_content_length_ = false;
+  bool headers_complete_ = false;
 };
 
 // Parses one message from `data` into *msg (reset first). On an error other

@@ -21,10 +21,29 @@ constexpr std::array<bool, 256> MakeSpecial() {
 }
 constexpr std::array<bool, 256> kSpecial = MakeSpecial();
 
+// True when data[i] is the escaped byte of a quoted-pair inside a quoted
+// string, scanning quote state from `from` (the start of the header line the
+// byte's value began on). Only called for the rare control byte.
+bool IsQuotedPairInString(std::string_view data, size_t from, size_t i) {
+  bool in_quote = false;
+  for (size_t k = from; k < i; ++k) {
+    char c = data[k];
+    if (c == '"') {
+      in_quote = !in_quote;
+    } else if (in_quote && c == '\\') {
+      if (k + 1 == i) return true;
+      ++k;
+    }
+  }
+  return false;
+}
+
 // Finds the end of the line starting at `pos`: on success *eol is the index
 // of its CR (the line is data[pos, *eol), its CRLF at *eol). Returns kNone,
 // kBadLineEnding, kControlCharacter, or kIncomplete when the data ends first.
-ParseError FindLineEnd(std::string_view data, size_t pos, size_t* eol) {
+// `quote_from` is where the header this line belongs to began (quote state
+// spans folded lines).
+ParseError FindLineEnd(std::string_view data, size_t pos, size_t quote_from, size_t* eol) {
   const size_t n = data.size();
   size_t i = pos;
   // Eight bytes at a time while none is special: a byte b is < 0x20 iff
@@ -51,11 +70,9 @@ ParseError FindLineEnd(std::string_view data, size_t pos, size_t* eol) {
       return ParseError::kNone;
     }
     if (data[i] == '\n') return ParseError::kBadLineEnding;
-    // A control byte is legal only as a quoted-pair ("\\" CHAR, RFC 3261
-    // §25.1; RFC 4475 intmeth): an odd run of backslashes escapes it.
-    size_t backslashes = 0;
-    while (i - backslashes > pos && data[i - backslashes - 1] == '\\') ++backslashes;
-    if (backslashes % 2 == 0) return ParseError::kControlCharacter;
+    // A control byte is legal only as a quoted-pair inside a quoted string
+    // ("\\" CHAR, RFC 3261 §25.1; RFC 4475 intmeth).
+    if (!IsQuotedPairInString(data, quote_from, i)) return ParseError::kControlCharacter;
   }
   return ParseError::kIncomplete;
 }
@@ -108,6 +125,7 @@ void Message::Reset() {
   count_.fill(0);
   is_request_ = false;
   has_content_length_ = false;
+  headers_complete_ = false;
 }
 
 const HeaderField* Message::Find(HeaderId id) const {
@@ -124,10 +142,11 @@ ParseError Parse(std::string_view data, Transport transport, Message* msg) {
   // RFC 3261 §7.5: ignore CRLFs before the start line (keep-alives).
   size_t start = 0;
   while (start + 1 < n && data[start] == '\r' && data[start + 1] == '\n') start += 2;
-  if (start >= n) return stream ? ParseError::kIncomplete : ParseError::kEmpty;
+  // Only CRLFs: a keep-alive (RFC 5626 double-CRLF ping), nothing to parse.
+  if (start >= n) return n == 0 && stream ? ParseError::kIncomplete : ParseError::kEmpty;
 
   size_t eol = 0;
-  ParseError err = FindLineEnd(data, start, &eol);
+  ParseError err = FindLineEnd(data, start, start, &eol);
   if (err == ParseError::kIncomplete) {
     return stream ? ParseError::kIncomplete : ParseError::kBadStartLine;
   }
@@ -154,8 +173,10 @@ ParseError Parse(std::string_view data, Transport transport, Message* msg) {
   };
   size_t prev_eol = eol;
   bool terminated = false;
+  size_t header_start = pos;  // first line of the field being built
   while (pos < n) {
-    err = FindLineEnd(data, pos, &eol);
+    const bool folded = current != nullptr && (data[pos] == ' ' || data[pos] == '\t');
+    err = FindLineEnd(data, pos, folded ? header_start : pos, &eol);
     if (err == ParseError::kIncomplete) break;
     if (err != ParseError::kNone) {
       finish(prev_eol);  // the field being built ends at the last good line
@@ -165,6 +186,7 @@ ParseError Parse(std::string_view data, Transport transport, Message* msg) {
       finish(prev_eol);
       pos += 2;
       terminated = true;
+      msg->headers_complete_ = true;
       break;
     }
     if (data[pos] == ' ' || data[pos] == '\t') {  // folded continuation
@@ -183,6 +205,7 @@ ParseError Parse(std::string_view data, Transport transport, Message* msg) {
     current = &msg->headers_[msg->header_count_++];
     current->name = data.substr(pos, name_end - pos);
     current->value = {};  // never leave a view into a previous message
+    header_start = pos;
     current->id = LookupHeader(current->name);
     size_t id = static_cast<size_t>(current->id);
     if (msg->count_[id] == 0) msg->first_[id] = static_cast<uint8_t>(msg->header_count_ - 1);

@@ -239,9 +239,8 @@ UriError ParseUri(std::string_view text, Uri* uri) {
     if (!IsAlnum(c) && c != '+' && c != '-' && c != '.') return UriError::kBadScheme;
   }
   std::string_view rest = text.substr(colon + 1);
-  for (char c : rest) {
-    if (!IsUriChar(c) && c != '%') return UriError::kBadChars;
-  }
+  // sip/sips: every component checks its own characters, so a bad byte is
+  // reported where it sits (user, host, params, headers).
   if (EqualsIgnoreCase(uri->scheme_text, "sip")) {
     uri->scheme = UriScheme::kSip;
   } else if (EqualsIgnoreCase(uri->scheme_text, "sips")) {

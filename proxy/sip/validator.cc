@@ -87,6 +87,10 @@ class Validator {
     if (parse_error == ParseError::kEmpty || parse_error == ParseError::kBadStartLine) {
       return Reject(CheckForParseError(parse_error));
     }
+    if (parse_error == ParseError::kIncomplete) {
+      // Offline or at end of stream: no more bytes will come.
+      return Reject(msg_.headers_complete() ? Check::kTruncatedBody : Check::kUnterminatedHeaders);
+    }
     if (parse_error != ParseError::kNone) return Reject(CheckForParseError(parse_error));
     Verdict v = request_ ? StartLineOfRequest() : StartLineOfResponse();
     if (!v.ok()) return v;
@@ -117,6 +121,17 @@ class Validator {
 
   Verdict StartLineOfRequest() {
     if (!IsToken(msg_.method())) return Reject(Check::kBadMethod);
+    // The line was split at its first two spaces; more spaces mean white
+    // space around or inside the Request-URI (RFC 4475 lwsstart, lwsruri).
+    // A lone trailing space stays a SIP-Version problem (RFC 4475 trws).
+    std::string_view version = msg_.version();
+    size_t last_space = version.rfind(' ');
+    bool tail_is_version = false;
+    if (msg_.request_uri().empty() ||
+        (last_space != std::string_view::npos &&
+         ParseSipVersion(version.substr(last_space + 1), &tail_is_version))) {
+      return Reject(Check::kBadRequestUri, nullptr, "white space in the Request-URI");
+    }
     bool is_2_0 = false;
     if (!ParseSipVersion(msg_.version(), &is_2_0)) return Reject(Check::kBadVersion);
     if (!is_2_0) return Reject(Check::kUnsupportedVersion);
@@ -191,8 +206,8 @@ class Validator {
         case HeaderId::kProxyAuthorization: r = CheckCredentials(h.value); break;
         case HeaderId::kProxyRequire:
         case HeaderId::kRequire:
-        case HeaderId::kSupported:
-        case HeaderId::kUnsupported: r = CheckOptionTags(h.value); break;
+        case HeaderId::kUnsupported: r = CheckOptionTags(h.value, false); break;
+        case HeaderId::kSupported: r = CheckOptionTags(h.value, true); break;
         default: break;
       }
       if (r.check != Check::kValid) return Reject(r.check, &h, r.detail);

@@ -49,7 +49,8 @@ INSTANTIATE_TEST_SUITE_P(
                       UriCase{"sip:a@example.com;;lr", UriError::kBadParams},
                       UriCase{"sip:a@example.com;=x", UriError::kBadParams},
                       UriCase{"sip:a@example.com?", UriError::kBadHeaders},
-                      UriCase{"sip:a@example.com ;lr", UriError::kBadChars},
+                      UriCase{"sip:a@example.com ;lr", UriError::kBadHost},
+                      UriCase{"urn:a b", UriError::kBadChars},
                       UriCase{"<sip:a@example.com>", UriError::kBadScheme},
                       UriCase{"1sip:a@example.com", UriError::kBadScheme},
                       UriCase{"sip", UriError::kBadScheme}));
