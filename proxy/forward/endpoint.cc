@@ -1,0 +1,56 @@
+#include "forward/endpoint.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstring>
+
+#include "sip/chars.h"
+
+namespace sipguard::forward {
+
+std::string_view ViaTransportToken(Transport t) { return t == Transport::kTcp ? "TCP" : "UDP"; }
+
+std::string_view UriTransportParam(Transport t) { return t == Transport::kTcp ? "tcp" : "udp"; }
+
+bool TransportFromToken(std::string_view token, Transport* out) {
+  if (sip::EqualsIgnoreCase(token, "UDP")) {
+    *out = Transport::kUdp;
+    return true;
+  }
+  if (sip::EqualsIgnoreCase(token, "TCP")) {
+    *out = Transport::kTcp;
+    return true;
+  }
+  return false;
+}
+
+bool IsSendableAddress(const IpAddress& ip) {
+  return !ip.is_unspecified() && !ip.is_broadcast() && !ip.is_multicast();
+}
+
+size_t FormatIp(const IpAddress& ip, bool brackets, char* out) {
+  // inet_ntop formats into a caller buffer without allocating; glibc's IPv6
+  // text is RFC 5952 (lower case, longest zero run compressed).
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  const char* ok = ip.is_v4() ? inet_ntop(AF_INET, ip.bytes().data(), text.data(), text.size())
+                              : inet_ntop(AF_INET6, ip.bytes().data(), text.data(), text.size());
+  size_t n = ok != nullptr ? std::strlen(text.data()) : 0;
+  size_t at = 0;
+  bool wrap = brackets && ip.is_v6();
+  if (wrap) out[at++] = '[';
+  std::memcpy(out + at, text.data(), n);
+  at += n;
+  if (wrap) out[at++] = ']';
+  return at;
+}
+
+std::string ToHostPort(const Endpoint& e) {
+  std::array<char, kMaxIpText> host{};
+  std::string s(host.data(), FormatIp(e.ip, /*brackets=*/true, host.data()));
+  s += ':';
+  s += std::to_string(e.port);
+  return s;
+}
+
+}  // namespace sipguard::forward
