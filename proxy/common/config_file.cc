@@ -14,8 +14,9 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
     s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -63,8 +64,9 @@ Result<ConfigFile> ConfigFile::Parse(std::string_view text, const std::string& f
     if (bad != line.end()) return LineError(file, number, "control character in line");
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     if (line.front() == '[') {
-      if (line.back() != ']')
+      if (line.back() != ']') {
         return LineError(file, number, "expected ']' to close the section name");
+      }
       std::string_view name = Trim(line.substr(1, line.size() - 2));
       if (name.empty() || !std::all_of(name.begin(), name.end(), IsKeyChar)) {
         return LineError(file, number, "bad section name " + QuoteForError(name));
@@ -92,8 +94,9 @@ Result<ConfigFile> ConfigFile::Load(const std::string& path) {
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   if (ec) return Error(path + ": " + ec.message(), ec.value());
-  if (size > kMaxFileSize)
+  if (size > kMaxFileSize) {
     return Error(path + ": larger than " + std::to_string(kMaxFileSize) + " bytes");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(path + ": cannot be opened for reading", errno);
   std::ostringstream text;
