@@ -97,16 +97,19 @@ Result<Outcome> Forwarder::Reply(const sip::Message& request, const Endpoint& so
   w.PutDecimal(status);
   w.Put(' ');
   w.Put(ReasonPhrase(status));
+  // The Via lines, as long as they parse: the reply must be one the client
+  // can parse, and a hop below a broken Via is unreachable anyway.
+  size_t vias = 1;
+  std::string_view rest = RestAfter(*top.field, top.element);
+  bool copy = rest.empty() || sip::CheckVia(rest, &vias).check == sip::Check::kValid;
   w.Put("\r\nVia: ");
-  WriteTopViaValue(w, top, source.ip, source.port);
+  WriteTopViaValue(w, top, source.ip, source.port, /*with_rest=*/copy);
   w.Put("\r\n");
-  // The other Via lines, as long as they parse: the reply must be one the
-  // client can parse, and a hop below a broken Via is unreachable anyway.
-  size_t vias = 0;
-  sip::CheckVia(top.field->value, &vias);
   for (const sip::HeaderField& h : request.headers()) {
+    if (!copy) break;
     if (h.id != sip::HeaderId::kVia || h.value.data() <= top.field->value.data()) continue;
-    if (sip::CheckVia(h.value, &vias).check != sip::Check::kValid) break;
+    copy = sip::CheckVia(h.value, &vias).check == sip::Check::kValid;
+    if (!copy) break;
     w.Put(LineOf(h));
     w.Put("\r\n");
   }

@@ -66,12 +66,12 @@ bool HostIs(const sip::Via& via, const IpAddress& ip) {
 
 }  // namespace
 
-void WriteTopViaValue(Writer& w, const ViaElement& top, const IpAddress& src_ip,
-                      uint16_t src_port) {
+void WriteTopViaValue(Writer& w, const ViaElement& top, const IpAddress& src_ip, uint16_t src_port,
+                      bool with_rest) {
   const sip::Via& via = top.via;
   bool add_received = via.has_rport || !HostIs(via, src_ip);
-  std::string_view rest = RestAfter(*top.field, top.element);
-  if (!add_received && via.received.empty()) {  // nothing to change: as written
+  std::string_view rest = with_rest ? RestAfter(*top.field, top.element) : std::string_view();
+  if (!add_received && via.received.empty() && (with_rest || rest.empty())) {  // as written
     w.Put(top.field->value);
     return;
   }

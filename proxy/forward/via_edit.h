@@ -57,7 +57,9 @@ std::string_view RestAfter(const sip::HeaderField& field, std::string_view first
 // request received from src_ip:src_port: received= when the sent-by host is
 // not that address or the client asked for rport, rport= filled in when
 // present (RFC 3581 §4). Parameters the edit replaces are dropped from the
-// original; everything else is copied as written, as are further elements.
-void WriteTopViaValue(Writer& w, const ViaElement& top, const IpAddress& src_ip, uint16_t src_port);
+// original; everything else is copied as written, as are the line's further
+// elements unless `with_rest` is false.
+void WriteTopViaValue(Writer& w, const ViaElement& top, const IpAddress& src_ip, uint16_t src_port,
+                      bool with_rest = true);
 
 }  // namespace sipguard::forward
