@@ -13,7 +13,7 @@ struct Unit {
   int64_t seconds;
 };
 constexpr std::array<Unit, 5> kUnits = {
-    {{'w', 7 * 86400}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
+    {{'w', int64_t{7} * 86400}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
 
 }  // namespace
 
