@@ -30,14 +30,24 @@ bool IsSendableAddress(const IpAddress& ip) {
 }
 
 size_t FormatIp(const IpAddress& ip, bool brackets, char* out) {
+  if (ip.is_v4()) {  // the common case, without inet_ntop's printf machinery
+    size_t at = 0;
+    for (size_t i = 0; i < 4; ++i) {
+      unsigned v = ip.bytes()[i];
+      if (i != 0) out[at++] = '.';
+      if (v >= 100) out[at++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) out[at++] = static_cast<char>('0' + v / 10 % 10);
+      out[at++] = static_cast<char>('0' + v % 10);
+    }
+    return at;
+  }
   // inet_ntop formats into a caller buffer without allocating; glibc's IPv6
   // text is RFC 5952 (lower case, longest zero run compressed).
   std::array<char, INET6_ADDRSTRLEN> text{};
-  const char* ok = ip.is_v4() ? inet_ntop(AF_INET, ip.bytes().data(), text.data(), text.size())
-                              : inet_ntop(AF_INET6, ip.bytes().data(), text.data(), text.size());
+  const char* ok = inet_ntop(AF_INET6, ip.bytes().data(), text.data(), text.size());
   size_t n = ok != nullptr ? std::strlen(text.data()) : 0;
   size_t at = 0;
-  bool wrap = brackets && ip.is_v6();
+  bool wrap = brackets;
   if (wrap) out[at++] = '[';
   std::memcpy(out + at, text.data(), n);
   at += n;

@@ -43,15 +43,17 @@ void SipHasher::Update(std::string_view bytes) {
     for (char c : bytes) Push(c);
     return;
   }
-  // Fill the pending word, then whole words straight from the input.
-  while (!bytes.empty() && total_ % 8 != 0) {
-    Push(bytes.front());
-    bytes.remove_prefix(1);
-  }
+  // Whole words straight from the input, shifted in after the pending bytes.
+  size_t pending = total_ % 8;
   while (bytes.size() >= 8) {
-    uint64_t m = 0;
-    std::memcpy(&m, bytes.data(), 8);
-    Compress(m);
+    uint64_t w = 0;
+    std::memcpy(&w, bytes.data(), 8);
+    if (pending == 0) {
+      Compress(w);
+    } else {
+      Compress(tail_ | (w << (8 * pending)));
+      tail_ = w >> (64 - 8 * pending);
+    }
     total_ += 8;
     bytes.remove_prefix(8);
   }
