@@ -20,7 +20,7 @@
 // Distinct users are kept as keyed 32-bit hashes (user_hash.h), at most
 // kMaxDistinctLimit per source. Trusted sources are ignored; IPv6 sources are
 // grouped by /v6_prefix_len. Memory: a SourceTable of `capacity` entries of
-// ~160 bytes (16k sources = 2.5 MiB), allocated once; only sources that got
+// ~170 bytes (16k sources = 2.7 MiB), allocated once; only sources that got
 // a "not found" take a slot; eviction as in source_table.h (fewest distinct
 // users in the current window first).
 //

@@ -50,8 +50,9 @@ template <typename V>
 class SourceTable {
  public:
   static constexpr size_t kWays = 8;
-  // Largest capacity accepted by the detectors' configs (16M sources).
-  static constexpr size_t kMaxCapacity = size_t{1} << 24;
+  // Largest capacity accepted by the detectors' configs (4M sources; a flood
+  // table that size is 192 MiB).
+  static constexpr size_t kMaxCapacity = size_t{1} << 22;
 
   // Room for at least `capacity` sources (rounded up to a power-of-two number
   // of buckets of kWays slots; at least one bucket, at most kMaxCapacity).
