@@ -105,7 +105,8 @@ TEST(ScannerFixtures, OperatorAdditionIsNeededForPortsip) {
   const fs::path p =
       fs::path(SIPGUARD_DETECT_FIXTURE_DIR) / "scanner" / "operator-added-portsip.sip";
   EXPECT_FALSE(CheckFile(defaults, p, &bytes).scanner);
-  const ScannerVerdict v = CheckFile(MakeDetector(), p, &bytes);
+  const ScannerDetector with_portsip = MakeDetector();  // v.pattern points into it
+  const ScannerVerdict v = CheckFile(with_portsip, p, &bytes);
   EXPECT_TRUE(v.scanner);
   EXPECT_EQ(v.reason, kReasonUserAgent);
   EXPECT_EQ(v.pattern, "portsip");
