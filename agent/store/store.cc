@@ -80,6 +80,11 @@ Result<Store> Store::Open(const std::string& path, const Options& options) {
   if (sqlite3_busy_timeout(db->handle(), options.busy_timeout_ms) != SQLITE_OK) {
     return db->Fail("set busy timeout");
   }
+  if (auto s = db->Exec("PRAGMA cache_size = " + std::to_string(-int64_t{options.cache_kib}),
+                        "set cache size");
+      !s.ok()) {
+    return s.error();
+  }
   if (auto s = Probe(db.get()); !s.ok()) return s.error();
 
   if (options.read_only) {

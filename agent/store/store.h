@@ -54,12 +54,15 @@ class Store {
  public:
   struct Options {
     // Score half-life; must be > 0.
-    int64_t half_life_ms = 3600 * 1000;
+    int64_t half_life_ms = int64_t{3600} * 1000;
     // SQLITE_OPEN_READONLY: no migration, no writes; the file must exist and
     // be a store at the current schema version.
     bool read_only = false;
     // How long a call waits for another connection's write lock.
     int busy_timeout_ms = 5000;
+    // Page cache of this connection (PRAGMA cache_size), in KiB. The indexes
+    // of a million offenders do not fit SQLite's 2 MiB default.
+    int cache_kib = 32 * 1024;
   };
 
   // Opens (read-write: creating and migrating if needed) the store at `path`.
