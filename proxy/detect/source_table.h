@@ -24,6 +24,11 @@
 // packet) may be replaced at any time; its state is then forgotten, which
 // every detector treats as "fresh source" (fail-open for that source).
 //
+// Sizing: buckets fill unevenly (the hash is random), so evictions start
+// before size() reaches capacity(); with N sources spread over 8-way buckets
+// about 95% of capacity is usable at N = 0.75 x capacity. Size the table at
+// 1.5x the sources you expect to hold.
+//
 // Thread-safety: none; one table per detector instance, one instance per
 // worker thread. Failure: none at run time (construction allocates once; a
 // std::bad_alloc there ends the process like any allocation failure).
