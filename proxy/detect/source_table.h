@@ -25,8 +25,8 @@
 // every detector treats as "fresh source" (fail-open for that source).
 //
 // Sizing: buckets fill unevenly (the hash is random), so evictions start
-// before size() reaches capacity(); with N sources spread over 8-way buckets
-// about 95% of capacity is usable at N = 0.75 x capacity. Size the table at
+// before size() reaches capacity(): with N = 0.75 x capacity sources, about
+// 95% of them are held at once (measured by detect_bench). Size the table at
 // 1.5x the sources you expect to hold.
 //
 // Thread-safety: none; one table per detector instance, one instance per
