@@ -161,18 +161,18 @@ sipp_uas_start() {
 }
 
 register_trunk() {
-  local node=$1 target=$2 user=$3 pass=$4 contact=${5:-} expires=${6:-300} wd out local rc
+  local node=$1 target=$2 user=$3 pass=$4 contact=${5:-} expires=${6:-300} wd out me rc
   _sc_target "$target" || return 1
-  wd=$(_sc_workdir) || return 1
-  local=$(_sc_local "$node")
-  [[ -n $contact ]] || contact="sip:$user@$(((_sc_v6)) && echo "[$local]" || echo "$local"):5060"
   if ((_sc_v6)); then
     echo "register_trunk: sipsak 0.9.8 has no IPv6; use svwar_enum/call_once for IPv6 targets" >&2
     return 2
   fi
+  wd=$(_sc_workdir) || return 1
+  me=$(_sc_local "$node")
+  [[ -n $contact ]] || contact="sip:$user@$me:5060"
   out=$wd/register-$user-$RANDOM.out
   timeout "$SIPCLIENT_TIMEOUT" ip netns exec "$(topology_ns "$node")" \
-    sipsak -U -i -vvv -C "$contact" -x "$expires" -a "$pass" -H "$local" \
+    sipsak -U -i -vvv -C "$contact" -x "$expires" -a "$pass" -H "$me" \
     -s "sip:$user@${_sc_hostport}" >"$out" 2>&1
   rc=$?
   _sc_status "$out"
@@ -277,8 +277,10 @@ svcrack_guess() {
 sipsak_flood() {
   local node=$1 target=$2 count=$3 wd out
   _sc_target "$target" || return 1
-  [[ $count =~ ^[0-9]+$ ]] && ((count >= 1 && count <= 100000)) ||
-    { echo "sipsak_flood: COUNT must be 1..100000" >&2; return 1; }
+  if [[ ! $count =~ ^[0-9]+$ ]] || ((count < 1 || count > 100000)); then
+    echo "sipsak_flood: COUNT must be 1..100000" >&2
+    return 1
+  fi
   wd=$(_sc_workdir) || return 1
   ((_sc_v6)) && { echo "sipsak_flood: sipsak 0.9.8 has no IPv6" >&2; return 2; }
   out=$wd/flood-$RANDOM.out

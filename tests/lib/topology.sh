@@ -72,10 +72,14 @@ declare -gA TOPO_ADDR6=(
   [trunk]=2001:db8:5100::10 [attacker]=2001:db8:113::66 [attacker2]=2001:db8:113::67
   [proxy]=2001:db8:5100::1 [backend1]=2001:db8:2::10 [backend2]=2001:db8:2::11
 )
-# The proxy's other addresses.
+# The proxy's addresses by side (for callers).
+# shellcheck disable=SC2034
 TOPO_PROXY_FRONT4=(198.51.100.1 203.0.113.1)
+# shellcheck disable=SC2034
 TOPO_PROXY_FRONT6=(2001:db8:5100::1 2001:db8:113::1)
+# shellcheck disable=SC2034
 TOPO_PROXY_BACK4=192.0.2.1
+# shellcheck disable=SC2034
 TOPO_PROXY_BACK6=2001:db8:2::1
 
 _topo_log() { echo "[topology] $*" >&2; }
