@@ -1,0 +1,138 @@
+#include "server/health.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <vector>
+
+#include "server/net.h"
+#include "server/pipeline.h"
+
+namespace sipguard::server {
+
+std::string BuildProbe(const forward::Endpoint& backend, const forward::Endpoint& via,
+                       std::string_view token, uint64_t seq) {
+  std::string to = forward::ToHostPort(backend);
+  std::string me = forward::ToHostPort(via);
+  std::string n = std::to_string(seq);
+  std::string m;
+  m.reserve(512);
+  m += "OPTIONS sip:" + to + " SIP/2.0\r\n";
+  m += "Via: SIP/2.0/UDP " + me + ";branch=" + std::string(token) + "\r\n";
+  m += "Max-Forwards: 70\r\n";
+  m +=
+      "From: <sip:sipguard@" + me + ">;tag=" + std::string(token.substr(token.size() - 8)) + "\r\n";
+  m += "To: <sip:" + to + ">\r\n";
+  m += "Call-ID: " + std::string(token) + "-" + n + "\r\n";
+  m += "CSeq: " + n + " OPTIONS\r\n";
+  m += "User-Agent: sipguard-proxy health check\r\n";
+  m += "Content-Length: 0\r\n\r\n";
+  return m;
+}
+
+Result<std::unique_ptr<HealthChecker>> HealthChecker::Create(RuntimeHolder* holder) {
+  std::unique_ptr<HealthChecker> h(new HealthChecker(holder));
+  Result<UniqueFd> v4 = OpenClientUdpSocket(IpAddress());
+  if (!v4.ok()) return v4.error();
+  h->v4_ = std::move(v4).value();
+  // IPv6 may be disabled on the host: then only IPv4 backends are probed.
+  if (Result<UniqueFd> v6 = OpenClientUdpSocket(IpAddress::Parse("::1").value()); v6.ok()) {
+    h->v6_ = std::move(v6).value();
+  }
+  h->wake_.Reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!h->wake_.valid()) return ErrnoError("eventfd", errno);
+  return h;
+}
+
+HealthChecker::~HealthChecker() { Stop(); }
+
+void HealthChecker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void HealthChecker::Stop() {
+  stop_.store(true, std::memory_order_release);
+  uint64_t one = 1;
+  if (wake_.valid()) (void)!::write(wake_.get(), &one, sizeof(one));
+  if (thread_.joinable()) thread_.join();
+}
+
+void HealthChecker::Run() {
+  using Clock = std::chrono::steady_clock;
+  uint64_t seq = 0;
+  const HealthTable* last_table = nullptr;
+  while (!stop_.load(std::memory_order_acquire)) {
+    std::shared_ptr<const Runtime> rt = holder_->Get();
+    // A new table (reload) starts its first round now; close rounds of the
+    // table whose probes are out.
+    if (rt->health.get() == last_table) (void)rt->health->EndRound();
+    last_table = rt->health.get();
+    Probe(*rt, ++seq);
+    auto deadline = Clock::now() + rt->config.health_interval;
+    while (!stop_.load(std::memory_order_acquire)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) break;
+      ReadAnswers(*rt, static_cast<int>(left.count()));
+      if (holder_->Get()->health.get() != last_table) break;  // reload: probe the new set now
+    }
+  }
+}
+
+void HealthChecker::Probe(const Runtime& rt, uint64_t seq) {
+  const std::vector<forward::Endpoint>& listen = rt.forwarder.identity().listen;
+  for (const forward::Endpoint& b : rt.health->endpoints()) {
+    const forward::Endpoint* via = nullptr;
+    for (const forward::Endpoint& l : listen) {
+      if (l.transport == forward::Transport::kUdp && l.ip.is_v4() == b.ip.is_v4()) {
+        via = &l;
+        break;
+      }
+    }
+    const UniqueFd& fd = b.ip.is_v4() ? v4_ : v6_;
+    if (via == nullptr || !fd.valid()) continue;  // unreachable: it will be marked down
+    std::string probe = BuildProbe(b, *via, rt.health_token, seq);
+    sockaddr_storage ss{};
+    socklen_t len = b.ip.ToSockaddr(b.port, &ss);
+    (void)::sendto(fd.get(), probe.data(), probe.size(), MSG_DONTWAIT,
+                   reinterpret_cast<const sockaddr*>(&ss), len);
+  }
+}
+
+void HealthChecker::ReadAnswers(const Runtime& rt, int timeout_ms) {
+  std::array<pollfd, 3> fds{};
+  fds[0] = {wake_.get(), POLLIN, 0};
+  fds[1] = {v4_.get(), POLLIN, 0};
+  fds[2] = {v6_.get(), POLLIN, 0};  // -1 is ignored by poll
+  if (::poll(fds.data(), fds.size(), timeout_ms) <= 0) return;
+  std::vector<char> buf(kMaxMessageBytes);
+  auto msg = std::make_unique<sip::Message>();
+  for (size_t i = 1; i < fds.size(); ++i) {
+    if ((fds[i].revents & POLLIN) == 0) continue;
+    // Bounded: at most 64 datagrams per wake-up.
+    for (int k = 0; k < 64; ++k) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof(ss);
+      ssize_t n = ::recvfrom(fds[i].fd, buf.data(), buf.size(), MSG_DONTWAIT,
+                             reinterpret_cast<sockaddr*>(&ss), &len);
+      if (n < 0) break;
+      forward::Endpoint from;
+      Result<IpAddress> ip =
+          IpAddress::FromSockaddr(reinterpret_cast<const sockaddr*>(&ss), len, &from.port);
+      if (!ip.ok()) continue;
+      from.ip = *ip;
+      std::optional<size_t> backend = rt.health->Find(from);
+      if (!backend) continue;
+      sip::ParseError e = sip::Parse(std::string_view(buf.data(), static_cast<size_t>(n)),
+                                     sip::Transport::kDatagram, msg.get());
+      if (e == sip::ParseError::kNone && IsHealthReply(*msg, rt.health_token)) {
+        rt.health->MarkAnswered(*backend);
+      }
+    }
+  }
+}
+
+}  // namespace sipguard::server
