@@ -126,10 +126,17 @@ void Python(const std::string& script) {
 }
 
 TEST(JournalSource, TrustedEventsAreReadExactlyOnce) {
-  auto src = JournalSource::Open(Trusting(), std::nullopt);
-  ASSERT_TRUE(src.ok()) << src.error().message();
   Writer w;
   const std::string tag = NewTag();
+  // History: written (and stored) before the source opens at the tail.
+  w.Write(tag + "old");
+  {
+    auto head = JournalSource::Open(Trusting(JournalOptions::StartAt::kHead), std::nullopt);
+    ASSERT_TRUE(head.ok()) << head.error().message();
+    ASSERT_EQ(ReadUntil(*head, tag, {tag + "old"}, 1000).size(), 1u);
+  }
+  auto src = JournalSource::Open(Trusting(), std::nullopt);
+  ASSERT_TRUE(src.ok()) << src.error().message();
   for (int i = 0; i < 20; ++i) w.Write(tag + std::to_string(i));
   std::map<std::string, int> seen = ReadUntil(*src, tag, Markers(tag, 0, 20), 7);
   ASSERT_EQ(seen.size(), 20u);
@@ -138,7 +145,7 @@ TEST(JournalSource, TrustedEventsAreReadExactlyOnce) {
   auto more = src->Poll(64, milliseconds(300));
   ASSERT_TRUE(more.ok());
   for (const JournalEvent& e : more->events) EXPECT_NE(e.event.call_id.rfind(tag, 0), 0u);
-  EXPECT_EQ(src->counters().untrusted, 0u);
+  EXPECT_EQ(seen.count(tag + "old"), 0u) << "a tail start read history";
   EXPECT_GE(src->counters().events, 20u);
 }
 
@@ -177,13 +184,14 @@ TEST(JournalSource, ForgedEntriesAreSkippedAndCounted) {
   w.Write(tag + "real");
   std::map<std::string, int> seen = ReadUntil(*src, tag, {tag + "real"});
   EXPECT_EQ(seen, (std::map<std::string, int>{{tag + "real", 1}}));
-  EXPECT_EQ(src->counters().untrusted, 2u);
-  EXPECT_EQ(src->counters().unparsable, 1u);
+  // ">=": on a shared journald other writers may add entries of their own.
+  EXPECT_GE(src->counters().untrusted, 2u);
+  EXPECT_GE(src->counters().unparsable, 1u);
   // Prefiltered in sd-journal: the forgeries are never even read.
   seen = ReadUntil(*pre, tag, {tag + "real"});
   EXPECT_EQ(seen, (std::map<std::string, int>{{tag + "real", 1}}));
   EXPECT_EQ(pre->counters().untrusted, 0u);
-  EXPECT_EQ(pre->counters().unparsable, 1u);
+  EXPECT_GE(pre->counters().unparsable, 1u);
 }
 
 TEST(JournalSource, ResumeFromCursorHasNoDuplicatesAndNoGaps) {
