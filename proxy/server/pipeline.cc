@@ -251,6 +251,13 @@ void Pipeline::Report(EventType type, const forward::Endpoint& src, const sip::M
   (void)reporter_->Report(e, now);
 }
 
+void Pipeline::RejectStream(std::string_view bytes, const forward::Endpoint& source,
+                            detect::TimePoint now) {
+  (void)sip::Parse(bytes, sip::Transport::kStream, &msg_);
+  Report(EventType::kMalformed, source, &msg_, 0, 0, 0, now);
+  (void)Count(Drop(DropReason::kMalformed));
+}
+
 void Pipeline::SyncCounters() {
   ReporterCounters c = retired_;
   AddCounters(&c, reporter_->counters());

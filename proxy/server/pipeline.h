@@ -85,6 +85,12 @@ class Pipeline {
   Decision Process(std::string_view bytes, const forward::Endpoint& source, detect::TimePoint now,
                    std::span<char> out);
 
+  // A stream whose framing broke (oversize header section, bad
+  // Content-Length, ...): one `malformed` event for `source` with what can
+  // be read of `bytes`, and a malformed drop counted. The caller closes the
+  // connection.
+  void RejectStream(std::string_view bytes, const forward::Endpoint& source, detect::TimePoint now);
+
   // Copies the Reporter's counters into the WorkerCounters.
   void SyncCounters();
   // The latest event sink error since the previous call (for main to log).

@@ -19,6 +19,7 @@
 #include "server/health.h"
 #include "server/net.h"
 #include "server/runtime.h"
+#include "server/tcp_server.h"
 #include "server/udp_worker.h"
 
 namespace sipguard::server {
@@ -30,6 +31,7 @@ struct Service {
   const ServerOptions* options = nullptr;
   RuntimeHolder* holder = nullptr;
   std::vector<std::unique_ptr<UdpWorker>> workers;
+  std::unique_ptr<TcpServer> tcp;
   std::unique_ptr<ControlServer> control;
   forward::SipKey secret{};
   std::string health_token;
@@ -42,6 +44,7 @@ struct Service {
     std::vector<const WorkerCounters*> all;
     all.reserve(workers.size());
     for (const auto& w : workers) all.push_back(&w->counters());
+    if (tcp) all.push_back(&tcp->counters());
     Totals t = Sum(all);
     std::shared_ptr<const Runtime> rt = holder->Get();
     for (size_t i = 0; i < rt->health->size(); ++i) {
@@ -67,6 +70,9 @@ struct Service {
     }
     for (const auto& w : workers) {
       if (std::optional<std::string> e = w->TakeError()) Log(LOG_ERR, *e);
+    }
+    if (tcp) {
+      if (std::optional<std::string> e = tcp->TakeError()) Log(LOG_ERR, *e);
     }
   }
 
@@ -167,8 +173,14 @@ int RunServer(const ProxyConfig& config, const ServerOptions& options) {
   RuntimeHolder holder(std::move(rt).value());
   svc.holder = &holder;
 
+  Result<std::unique_ptr<TcpServer>> tcp = TcpServer::Create(config.listen, &holder);
+  if (!tcp.ok()) {
+    options.log(LOG_ERR, tcp.error().message());
+    return 1;
+  }
+  svc.tcp = std::move(tcp).value();
   for (unsigned i = 0; i < n; ++i) {
-    Result<std::unique_ptr<UdpWorker>> w = UdpWorker::Create(config.listen, &holder, nullptr);
+    Result<std::unique_ptr<UdpWorker>> w = UdpWorker::Create(config.listen, &holder, svc.tcp.get());
     if (!w.ok()) {
       options.log(LOG_ERR, w.error().message());
       return 1;
@@ -208,6 +220,7 @@ int RunServer(const ProxyConfig& config, const ServerOptions& options) {
   }
 
   for (auto& w : svc.workers) w->Start();
+  svc.tcp->Start();
   (*health)->Start();
   std::string listening;
   for (const forward::Endpoint& ep : config.listen) listening += " " + EndpointText(ep);
@@ -248,6 +261,7 @@ int RunServer(const ProxyConfig& config, const ServerOptions& options) {
   options.log(LOG_INFO, "shutting down");
   (*health)->Stop();
   for (auto& w : svc.workers) w->Stop();
+  svc.tcp->Stop();
   svc.Watch();
   return 0;
 }

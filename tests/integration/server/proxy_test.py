@@ -259,6 +259,145 @@ class ReloadTest(unittest.TestCase):
         self.assertEqual(proxy.stop(), 0)
 
 
+def tcp_invite(call_id):
+    return fixture("valid/invite.tcp.sip").replace("a84b4c76e66710@pc33.example.org", call_id)
+
+
+def read_messages(sock, count, timeout=3):
+    """Reads `count` whole SIP messages (Content-Length framed) from `sock`."""
+    sock.settimeout(timeout)
+    data, out = b"", []
+    deadline = time.time() + timeout
+    while len(out) < count and time.time() < deadline:
+        end = data.find(b"\r\n\r\n")
+        if end >= 0:
+            head = data[:end].decode("latin-1")
+            length = 0
+            for line in head.split("\r\n"):
+                if line.lower().startswith("content-length:"):
+                    length = int(line.split(":", 1)[1])
+            if len(data) >= end + 4 + length:
+                out.append(data[:end + 4 + length].decode("latin-1"))
+                data = data[end + 4 + length:]
+                continue
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return out
+
+
+def closed_by_peer(sock, timeout):
+    sock.settimeout(timeout)
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return True
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+class TcpTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.backend = Backend()
+        cls.port = free_port(kind=socket.SOCK_STREAM)
+        config = CONFIG + "[tcp]\nmax-connections-per-source = 3\nidle-timeout = 2s\nheader-timeout = 2s\n"
+        cls.proxy = Proxy(BINARY, ["--listen", "tcp:127.0.0.1:%d" % cls.port,
+                                   "--listen", "udp:127.0.0.1:%d" % free_port(),
+                                   "--backend", cls.backend.endpoint()],
+                          config_text=config).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.proxy.stop()
+        cls.backend.close()
+        assert rc == 0, "proxy exit status %r: %s" % (rc, cls.proxy.read_stderr())
+
+    def connect(self, source):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.bind((source, 0))
+        s.connect(("127.0.0.1", self.port))
+        self.addCleanup(s.close)
+        return s
+
+    def test_message_split_over_several_segments(self):
+        s = self.connect("127.0.0.30")
+        msg = tcp_invite("tcp-split@test").encode()
+        for part in (msg[:10], msg[10:200], msg[200:]):
+            s.sendall(part)
+            time.sleep(0.05)
+        answers = read_messages(s, 1)
+        self.assertEqual(len(answers), 1)
+        self.assertTrue(answers[0].startswith("SIP/2.0 200 OK"), answers)
+        self.assertIn("tcp-split@test", answers[0])
+        got = [m for m, _ in self.backend.requests() if "tcp-split@test" in m]
+        self.assertEqual(len(got), 1)
+        self.assertIn("received=127.0.0.30", headers(got[0], "Via")[1])
+
+    def test_two_messages_in_one_segment(self):
+        s = self.connect("127.0.0.31")
+        s.sendall((tcp_invite("tcp-two-a@test") + tcp_invite("tcp-two-b@test")).encode())
+        answers = read_messages(s, 2)
+        self.assertEqual(len(answers), 2, answers)
+        self.assertIn("tcp-two-a@test", answers[0])
+        self.assertIn("tcp-two-b@test", answers[1])
+
+    def test_oversize_header_closes_with_an_event(self):
+        s = self.connect("127.0.0.32")
+        head = "INVITE sip:bob@example.com SIP/2.0\r\n" + "X-Pad: %s\r\n" % ("a" * 1000)
+        try:
+            for _ in range(70):
+                s.sendall(("X-Pad: %s\r\n" % ("a" * 1000)).encode() if _ else head.encode())
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.assertTrue(closed_by_peer(s, 3))
+        self.assertEqual(len(self.proxy.wait_events(r"\|log\|Bad Request/Body from 127\.0\.0\.32 ")), 1)
+
+    def test_bad_framing_closes_with_an_event(self):
+        s = self.connect("127.0.0.33")
+        s.sendall(tcp_invite("tcp-bad@test").replace("Content-Length: 226", "Content-Length: x").encode())
+        self.assertTrue(closed_by_peer(s, 3))
+        self.assertEqual(len(self.proxy.wait_events(r"\|log\|Bad Request/Body from 127\.0\.0\.33 ")), 1)
+
+    def test_connections_per_source_are_capped(self):
+        socks = [self.connect("127.0.0.34") for _ in range(5)]
+        time.sleep(0.3)
+        closed = [closed_by_peer(s, 0.3) for s in socks]
+        self.assertEqual(closed, [False, False, False, True, True])
+        other = self.connect("127.0.0.35")  # another source is not affected
+        other.sendall(tcp_invite("tcp-other@test").encode())
+        self.assertEqual(len(read_messages(other, 1)), 1)
+
+    def test_idle_connection_is_closed(self):
+        s = self.connect("127.0.0.36")
+        start = time.time()
+        self.assertTrue(closed_by_peer(s, 5))
+        self.assertGreaterEqual(time.time() - start, 1.5)
+
+    def test_slow_sender_is_closed(self):
+        s = self.connect("127.0.0.37")
+        msg = tcp_invite("tcp-slow@test").encode()
+        start = time.time()
+        for i in range(0, 200, 5):  # 5 bytes every 0.2 s: never idle, never whole in time
+            try:
+                s.sendall(msg[i:i + 5])
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            time.sleep(0.2)
+            if time.time() - start > 4:
+                break
+        self.assertTrue(closed_by_peer(s, 2))
+        self.assertLess(time.time() - start, 6)
+
+
 class UsageTest(unittest.TestCase):
     def run_proxy(self, args):
         return subprocess.run([BINARY] + args, capture_output=True, text=True, timeout=10)
