@@ -424,4 +424,13 @@ class UsageTest(unittest.TestCase):
 if __name__ == "__main__":
     BINARY, FIXTURES = sys.argv[1], sys.argv[2]
     del sys.argv[1:3]
-    unittest.main(verbosity=2)
+    import shutil
+    import tempfile
+    # Every proxy's directory (config, events, sockets) lives under one
+    # directory removed at the end.
+    tempfile.tempdir = tempfile.mkdtemp(prefix="sipguard-server-it-")
+    try:
+        result = unittest.main(verbosity=2, exit=False).result
+    finally:
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
+    sys.exit(0 if result.wasSuccessful() else 1)
