@@ -138,5 +138,18 @@ TEST(ProxyConfig, ErrorsNameFileLineAndProblem) {
   }
 }
 
+TEST(ProxyConfig, TheShippedExampleIsValid) {
+  auto file = ConfigFile::Load(SIPGUARD_EXAMPLE_PROXY_CONF);
+  ASSERT_TRUE(file.ok()) << file.error().message();
+  ProxyConfig config;
+  Status s = ApplyConfigFile(*file, &config);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  s = FinishProxyConfig(&config);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(config.listen.size(), 2u);
+  EXPECT_EQ(config.backends.size(), 2u);
+  EXPECT_EQ(config.forward.max_forwards, 10u);
+}
+
 }  // namespace
 }  // namespace sipguard
