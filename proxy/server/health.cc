@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include "server/net.h"
@@ -22,7 +23,9 @@ std::string BuildProbe(const forward::Endpoint& backend, const forward::Endpoint
   std::string m;
   m.reserve(512);
   m += "OPTIONS sip:" + to + " SIP/2.0\r\n";
-  m += "Via: SIP/2.0/UDP " + me + ";branch=" + std::string(token) + "\r\n";
+  // rport (RFC 3581): the answer comes back to the probe's source port even
+  // through a NAT between the proxy and its backends.
+  m += "Via: SIP/2.0/UDP " + me + ";branch=" + std::string(token) + ";rport\r\n";
   m += "Max-Forwards: 70\r\n";
   m +=
       "From: <sip:sipguard@" + me + ">;tag=" + std::string(token.substr(token.size() - 8)) + "\r\n";
@@ -82,18 +85,56 @@ void HealthChecker::Run() {
   }
 }
 
+namespace {
+
+// The address the kernel sends from toward `to`, and the local port of
+// `fd`: where an answer to a probe sent from `fd` to `to` can reach us. A
+// probe's Via must name these, not a listen endpoint: the probe socket is not
+// bound to one, and a backend answers to the Via's sent-by (with received=
+// when the source address differs), RFC 3261 §18.2.2.
+std::optional<forward::Endpoint> ReturnAddress(int fd, const forward::Endpoint& to) {
+  UniqueFd probe(::socket(to.ip.is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  sockaddr_storage ss{};
+  socklen_t len = to.ip.ToSockaddr(to.port, &ss);
+  // connect() on UDP sends nothing: it only asks the routing table.
+  if (!probe.valid() || ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0) {
+    return std::nullopt;
+  }
+  sockaddr_storage local{};
+  socklen_t local_len = sizeof(local);
+  sockaddr_storage own{};
+  socklen_t own_len = sizeof(own);
+  if (::getsockname(probe.get(), reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&own), &own_len) != 0) {
+    return std::nullopt;
+  }
+  forward::Endpoint ep;
+  uint16_t unused = 0;
+  Result<IpAddress> ip =
+      IpAddress::FromSockaddr(reinterpret_cast<const sockaddr*>(&local), local_len, &unused);
+  Result<IpAddress> own_ip =
+      IpAddress::FromSockaddr(reinterpret_cast<const sockaddr*>(&own), own_len, &ep.port);
+  if (!ip.ok() || !own_ip.ok()) return std::nullopt;
+  ep.ip = *ip;
+  return ep;
+}
+
+}  // namespace
+
 void HealthChecker::Probe(const Runtime& rt, uint64_t seq) {
-  const std::vector<forward::Endpoint>& listen = rt.forwarder.identity().listen;
   for (const forward::Endpoint& b : rt.health->endpoints()) {
-    const forward::Endpoint* via = nullptr;
-    for (const forward::Endpoint& l : listen) {
-      if (l.transport == forward::Transport::kUdp && l.ip.is_v4() == b.ip.is_v4()) {
-        via = &l;
-        break;
-      }
-    }
     const UniqueFd& fd = b.ip.is_v4() ? v4_ : v6_;
-    if (via == nullptr || !fd.valid()) continue;  // unreachable: it will be marked down
+    if (!fd.valid()) continue;  // no socket of this family: it will be marked down
+    // The socket gets its port on the first sendto; make sure it has one.
+    if (!bound_[b.ip.is_v4() ? 0 : 1]) {
+      sockaddr_storage any{};
+      socklen_t any_len =
+          (b.ip.is_v4() ? IpAddress() : IpAddress::Parse("::").value()).ToSockaddr(0, &any);
+      bound_[b.ip.is_v4() ? 0 : 1] =
+          ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&any), any_len) == 0;
+    }
+    std::optional<forward::Endpoint> via = ReturnAddress(fd.get(), b);
+    if (!via) continue;  // no route to the backend: it will be marked down
     std::string probe = BuildProbe(b, *via, rt.health_token, seq);
     sockaddr_storage ss{};
     socklen_t len = b.ip.ToSockaddr(b.port, &ss);

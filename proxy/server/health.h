@@ -13,6 +13,7 @@
 // Thread-safety: Start/Stop from one controlling thread.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -42,12 +43,16 @@ class HealthChecker {
 
   RuntimeHolder* holder_;
   UniqueFd v4_, v6_, wake_;
+  // Whether each probe socket (v4, v6) is bound to an ephemeral port yet, so
+  // its port can be written into the probe's Via before the first send.
+  std::array<bool, 2> bound_{};
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
 
-// The OPTIONS probe for `backend` with our `via` endpoint, `token` as its
-// branch and `seq` as CSeq number; exposed for tests.
+// The OPTIONS probe for `backend`; `via` is where its answer can reach the
+// probe socket (local address toward the backend, the socket's port), with
+// rport. `token` is the branch and `seq` the CSeq number; exposed for tests.
 std::string BuildProbe(const forward::Endpoint& backend, const forward::Endpoint& via,
                        std::string_view token, uint64_t seq);
 
