@@ -2,14 +2,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/random.h>
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstddef>
 #include <cstring>
 
+#include "common/hash_seed.h"
 #include "common/sanitize.h"
 
 namespace sipguard {
@@ -38,25 +37,6 @@ void AppendHex16(unsigned value, std::string* out) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value, 16);
   static_cast<void>(ec);
   out->append(buf, end);  // std::to_chars writes lower case, no leading zeros.
-}
-
-uint64_t Mix64(uint64_t x) {  // SplitMix64 finaliser: full avalanche, bijective.
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-uint64_t MakeHashSeed() {
-  uint64_t seed = 0;
-  if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == static_cast<ssize_t>(sizeof(seed))) {
-    return seed;
-  }
-  // No entropy yet (early boot): still differs per process and per run.
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  return Mix64(static_cast<uint64_t>(now) ^ reinterpret_cast<uintptr_t>(&seed));
 }
 
 }  // namespace
@@ -230,7 +210,7 @@ socklen_t IpAddress::ToSockaddr(uint16_t port, sockaddr_storage* out) const {
 
 size_t std::hash<sipguard::IpAddress>::operator()(const sipguard::IpAddress& ip) const noexcept {
   // Thread-safe one-time initialisation (C++11 "magic statics").
-  static const uint64_t seed = sipguard::MakeHashSeed();
+  static const uint64_t seed = sipguard::RandomHashSeed();
   std::array<uint8_t, 16> b{};
   const auto src = ip.bytes();
   std::copy(src.begin(), src.end(), b.begin());
