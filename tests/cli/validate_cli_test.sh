@@ -36,7 +36,7 @@ expect missing-file 2 "sipguard-proxy: $tmp/nope.sip: No such file or directory"
 expect missing-file-still-reports-others 2 "^$valid: ok$" -- validate "$valid" "$tmp/nope.sip"
 expect directory 2 "sipguard-proxy: $fx: " -- validate "$fx"
 expect no-files 2 "files is required" -- validate
-expect no-command 2 "A subcommand is required|subcommand" --
+expect no-listen 2 "no listen endpoint: give --listen" --
 expect bad-transport 2 "--transport" -- validate --transport sctp "$valid"
 expect unknown-option 2 "--bogus" -- validate --bogus "$valid"
 head -c 3000000 /dev/zero >"$tmp/huge.sip"
