@@ -156,17 +156,7 @@ Result<Outcome> Forwarder::Request(const sip::Message& msg, const Endpoint& sour
     w.Put(LineOf(h));
     w.Put("\r\n");
   }
-  if (!msg.has_content_length()) {  // stream transports need it
-    w.Put("Content-Length: ");
-    w.PutDecimal(msg.body().size());
-    w.Put("\r\n");
-  }
-  w.Put("\r\n");
-  w.Put(msg.body());
-  if (w.overflow()) {
-    return Error("forwarded request does not fit the " + std::to_string(out.size()) +
-                 "-byte output buffer");
-  }
+  if (Status st = FinishForwarded(&w, msg, out.size(), "request"); !st.ok()) return st.error();
   o.action = sip::Action::kForward;
   o.destination = backend->endpoint;
   o.bytes = w.view();

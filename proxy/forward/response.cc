@@ -73,17 +73,7 @@ Result<Outcome> Forwarder::Response(const sip::Message& msg, const Endpoint& /*s
     w.Put(LineOf(h));
     w.Put("\r\n");
   }
-  if (!msg.has_content_length()) {
-    w.Put("Content-Length: ");
-    w.PutDecimal(msg.body().size());
-    w.Put("\r\n");
-  }
-  w.Put("\r\n");
-  w.Put(msg.body());
-  if (w.overflow()) {
-    return Error("forwarded response does not fit the " + std::to_string(out.size()) +
-                 "-byte output buffer");
-  }
+  if (Status st = FinishForwarded(&w, msg, out.size(), "response"); !st.ok()) return st.error();
   Outcome o;
   o.action = sip::Action::kForward;
   o.destination = dest;

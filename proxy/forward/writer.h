@@ -13,7 +13,11 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "common/result.h"
+#include "sip/message.h"
 
 namespace sipguard::forward {
 
@@ -56,5 +60,24 @@ class Writer {
   size_t size_ = 0;
   bool overflow_ = false;
 };
+
+// Ends a forwarded message: Content-Length when the input had none (stream
+// transports need it), the empty line, the body unchanged. Then the one
+// overflow check of the builder: an Error naming `what` and the buffer size.
+inline Status FinishForwarded(Writer* w, const sip::Message& msg, size_t capacity,
+                              std::string_view what) {
+  if (!msg.has_content_length()) {
+    w->Put("Content-Length: ");
+    w->PutDecimal(msg.body().size());
+    w->Put("\r\n");
+  }
+  w->Put("\r\n");
+  w->Put(msg.body());
+  if (w->overflow()) {
+    return Error("forwarded " + std::string(what) + " does not fit the " +
+                 std::to_string(capacity) + "-byte output buffer");
+  }
+  return {};
+}
 
 }  // namespace sipguard::forward

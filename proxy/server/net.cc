@@ -26,27 +26,45 @@ std::string EndpointText(const forward::Endpoint& e) {
   return std::string(forward::UriTransportParam(e.transport)) + ":" + forward::ToHostPort(e);
 }
 
-Result<UniqueFd> OpenUdpSocket(const forward::Endpoint& ep) {
+namespace {
+
+// A socket of `type` bound to `ep` the way every listener here is:
+// SO_REUSEPORT (one socket per worker), IPv6 sockets v6-only (so [::] and
+// 0.0.0.0 can be listed side by side), SO_REUSEADDR for TCP restarts, and a
+// larger receive buffer when asked (UDP bursts).
+Result<UniqueFd> OpenBoundSocket(const forward::Endpoint& ep, int type, bool reuseaddr,
+                                 int rcvbuf) {
   std::string name = EndpointText(ep);
-  UniqueFd fd(::socket(Family(ep.ip), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(Family(ep.ip), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return ErrnoError("socket for " + name, errno);
-  if (Status s = SetInt(fd.get(), SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT on " + name);
-      !s.ok()) {
-    return s.error();
-  }
-  if (ep.ip.is_v6()) {
-    if (Status s = SetInt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY on " + name);
-        !s.ok()) {
-      return s.error();
+  struct Option {
+    bool wanted;
+    int level, option;
+    const char* text;
+  };
+  const Option options[] = {{reuseaddr, SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR on "},
+                            {true, SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT on "},
+                            {ep.ip.is_v6(), IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY on "}};
+  for (const Option& o : options) {
+    if (!o.wanted) continue;
+    if (Status st = SetInt(fd.get(), o.level, o.option, 1, o.text + name); !st.ok()) {
+      return st.error();
     }
   }
-  (void)SetInt(fd.get(), SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF");
+  // Best effort: the kernel caps it at net.core.rmem_max.
+  if (rcvbuf > 0) (void)SetInt(fd.get(), SOL_SOCKET, SO_RCVBUF, rcvbuf, "SO_RCVBUF");
   sockaddr_storage ss{};
   socklen_t len = ep.ip.ToSockaddr(ep.port, &ss);
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0) {
     return ErrnoError("cannot bind " + name, errno);
   }
   return fd;
+}
+
+}  // namespace
+
+Result<UniqueFd> OpenUdpSocket(const forward::Endpoint& ep) {
+  return OpenBoundSocket(ep, SOCK_DGRAM, /*reuseaddr=*/false, /*rcvbuf=*/4 << 20);
 }
 
 Result<UniqueFd> OpenClientUdpSocket(const IpAddress& ip) {
@@ -56,29 +74,9 @@ Result<UniqueFd> OpenClientUdpSocket(const IpAddress& ip) {
 }
 
 Result<UniqueFd> OpenTcpListener(const forward::Endpoint& ep, int backlog) {
-  std::string name = EndpointText(ep);
-  UniqueFd fd(::socket(Family(ep.ip), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return ErrnoError("socket for " + name, errno);
-  if (Status s = SetInt(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR on " + name);
-      !s.ok()) {
-    return s.error();
-  }
-  if (Status s = SetInt(fd.get(), SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT on " + name);
-      !s.ok()) {
-    return s.error();
-  }
-  if (ep.ip.is_v6()) {
-    if (Status s = SetInt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY on " + name);
-        !s.ok()) {
-      return s.error();
-    }
-  }
-  sockaddr_storage ss{};
-  socklen_t len = ep.ip.ToSockaddr(ep.port, &ss);
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&ss), len) != 0) {
-    return ErrnoError("cannot bind " + name, errno);
-  }
-  if (::listen(fd.get(), backlog) != 0) return ErrnoError("listen on " + name, errno);
+  Result<UniqueFd> fd = OpenBoundSocket(ep, SOCK_STREAM, /*reuseaddr=*/true, /*rcvbuf=*/0);
+  if (!fd.ok()) return fd;
+  if (::listen(fd->get(), backlog) != 0) return ErrnoError("listen on " + EndpointText(ep), errno);
   return fd;
 }
 
